@@ -1,0 +1,137 @@
+//! Phase 3: emit the struct as written and an impl of `MiniProgramLogin` holding the
+//! configuration as constants; the runtime's provided methods do the rest.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::{Data, DeriveInput};
+
+use crate::attr::{self, ProgramType};
+use crate::ctxt::Errors;
+use crate::valid::{self, Config};
+
+const NOT_A_STRUCT: &str =
+    "#[mini_program_login] applies only to a struct, such as `pub struct Login;`";
+
+pub(crate) fn mini_program_login(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    // syn without `full` parses structs, enums and unions; anything else is refused.
+    let input = syn::parse2::<DeriveInput>(item.clone()).ok();
+    if input.is_none() {
+        errors.push(Span::call_site(), NOT_A_STRUCT);
+    }
+    let attr = attr::parse(args, &mut errors);
+    let config = valid::validate(&attr, &mut errors);
+    if let Some(input) = &input {
+        check_item(input, &mut errors);
+    }
+    let krate = attr.krate.as_ref().map_or_else(
+        || quote!(::mini_program_login),
+        |k| {
+            let path = &k.value;
+            quote_spanned!(k.span=> #path)
+        },
+    );
+    match (errors.into_result(), input, config) {
+        (Ok(()), Some(input), Some(config)) => {
+            let implementation = implement(&input, &config, &krate, false);
+            quote!(#item #implementation)
+        }
+        (result, input, _) => {
+            // Still emit the struct and an impl of the trait with placeholder values, so
+            // that the struct's uses elsewhere raise nothing beyond the errors above.
+            let errors = result.err().map(|e| e.to_compile_error());
+            let fallback = input
+                .as_ref()
+                .map(|input| implement(input, &fallback(&attr), &krate, true));
+            quote!(#item #fallback #errors)
+        }
+    }
+}
+
+fn check_item(input: &DeriveInput, errors: &mut Errors) {
+    match &input.data {
+        Data::Struct(_) => {}
+        Data::Enum(data) => errors.push(
+            data.enum_token.span,
+            "#[mini_program_login] applies only to a struct, not an enum: write `pub struct Login;`",
+        ),
+        Data::Union(data) => errors.push(
+            data.union_token.span,
+            "#[mini_program_login] applies only to a struct, not a union: write `pub struct Login;`",
+        ),
+    }
+    if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
+        errors.push(
+            input.generics.span(),
+            "#[mini_program_login] does not take a generic struct: a login configuration is one fixed set of values; remove the generic parameters",
+        );
+    }
+}
+
+/// A configuration for an attribute with errors: what was valid, defaults for the rest.
+fn fallback(attr: &attr::Attr) -> Config {
+    Config {
+        pool: "000000000000000000000000".to_owned(),
+        self_wxapp: attr.self_wxapp.as_ref().is_some_and(|v| v.value),
+        get_phone: false,
+        program_type: ProgramType::Release,
+        user_name: valid::MINI_LOGIN_USER_NAME.to_owned(),
+        path: valid::DEFAULT_PATH.to_owned(),
+        host: valid::DEFAULT_HOST.to_owned(),
+        needs_secret: true,
+        ticket_ttl: valid::DEFAULT_TICKET_TTL,
+    }
+}
+
+fn implement(
+    input: &DeriveInput,
+    config: &Config,
+    krate: &TokenStream,
+    fallback: bool,
+) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let private = quote!(#krate::__private);
+    let pool = Literal::byte_string(config.pool.as_bytes());
+    let self_wxapp = config.self_wxapp;
+    let get_phone = config.get_phone;
+    let program_type = match config.program_type {
+        ProgramType::Release => quote!(Release),
+        ProgramType::Test => quote!(Test),
+        ProgramType::Preview => quote!(Preview),
+    };
+    let user_name = &config.user_name;
+    let page = &config.path;
+    let launch_path = config.launch_path();
+    let host = &config.host;
+    let needs_secret = config.needs_secret;
+    let ticket_ttl = Literal::u64_unsuffixed(config.ticket_ttl);
+    // Both constructors stay callable after an error, so that no use of the struct
+    // raises a second error.
+    let markers = if fallback {
+        quote! {
+            impl #impl_generics #private::SecretRequired for #ident #ty_generics #where_clause {}
+            impl #impl_generics #private::SecretOptional for #ident #ty_generics #where_clause {}
+        }
+    } else if needs_secret {
+        quote!(impl #private::SecretRequired for #ident {})
+    } else {
+        quote!(impl #private::SecretOptional for #ident {})
+    };
+    quote! {
+        impl #impl_generics #krate::MiniProgramLogin for #ident #ty_generics #where_clause {
+            const POOL_ID: #private::PoolId = #private::PoolId::__from_checked(*#pool);
+            const SELF_WXAPP: ::core::primitive::bool = #self_wxapp;
+            const GET_PHONE: ::core::primitive::bool = #get_phone;
+            const PROGRAM_TYPE: #private::MiniProgramType = #private::MiniProgramType::#program_type;
+            const USER_NAME: &'static ::core::primitive::str = #user_name;
+            const PAGE: &'static ::core::primitive::str = #page;
+            const LAUNCH_PATH: &'static ::core::primitive::str = #launch_path;
+            const HOST: &'static ::core::primitive::str = #host;
+            const NEEDS_SECRET: ::core::primitive::bool = #needs_secret;
+            const TICKET_TTL: #private::Duration = #private::Duration::from_secs(#ticket_ttl);
+        }
+        #markers
+    }
+}
