@@ -1,0 +1,69 @@
+//! The static configuration the attribute macro writes, and what it gives the struct.
+
+use std::time::Duration;
+
+use crate::MiniProgramType;
+use crate::launch::{FromAppSet, LaunchRequest, LaunchRequestBuilder, PoolSet, SelfWxappSet};
+use crate::pool::{OriginalId, PoolId};
+use crate::result::{self, LaunchError, Ticket};
+
+/// A login configuration: one GenAuth user pool reached through Mini Login.
+///
+/// Implement it with the [`mini_program_login`](macro@crate::mini_program_login)
+/// attribute, which checks every value at compile time; the constants then hold only
+/// valid values and `launch_request()` allocates nothing.
+pub trait MiniProgramLogin {
+    /// The user pool (`userPoolId`).
+    const POOL_ID: PoolId;
+    /// Whether the customer runs its own copy of Mini Login (`useSelfWxapp`).
+    const SELF_WXAPP: bool;
+    /// Whether to ask the user for their phone number (`getPhone`).
+    const GET_PHONE: bool;
+    /// The mini program's build flavour.
+    const PROGRAM_TYPE: MiniProgramType;
+    /// The mini program's original id (`userName`).
+    const USER_NAME: &'static str;
+    /// The mini program page, without the query.
+    const PAGE: &'static str;
+    /// The whole launch path:
+    /// `{PAGE}?userPoolId={POOL_ID}&getPhone={0|1}&fromApp=1&useSelfWxapp={0|1}`.
+    const LAUNCH_PATH: &'static str;
+    /// The GenAuth host that exchanges tickets, such as `https://core.genauth.ai`.
+    const HOST: &'static str;
+    /// Whether the pool requires its secret to exchange a ticket.
+    const NEEDS_SECRET: bool;
+    /// How long the pool's tickets live.
+    const TICKET_TTL: Duration;
+
+    /// The three values WeChat OpenSDK takes to open Mini Login. Allocates nothing.
+    fn launch_request() -> LaunchRequest {
+        LaunchRequest::__from_static(Self::USER_NAME, Self::LAUNCH_PATH, Self::PROGRAM_TYPE)
+    }
+
+    /// A builder pre-filled from this configuration, to change `get_phone` or
+    /// `program_type` for one launch.
+    fn launch() -> LaunchRequestBuilder<PoolSet, FromAppSet, SelfWxappSet> {
+        let builder = LaunchRequest::builder()
+            .pool(Self::POOL_ID)
+            .from_app()
+            .use_self_wxapp(Self::SELF_WXAPP)
+            .get_phone(Self::GET_PHONE)
+            .program_type(Self::PROGRAM_TYPE)
+            .page(Self::PAGE);
+        match OriginalId::parse(Self::USER_NAME) {
+            Ok(user_name) => builder.user_name(user_name),
+            Err(_) => builder,
+        }
+    }
+
+    /// Parses the `extMsg` Mini Login hands back; the ticket lives
+    /// [`TICKET_TTL`](Self::TICKET_TTL). See [`crate::parse_result`].
+    fn parse_result(ext_msg: &str) -> Result<Ticket, LaunchError> {
+        result::parse_result_with_ttl(ext_msg, Self::TICKET_TTL)
+    }
+
+    /// Parses WeChat's `errCode` and `extMsg`; see [`crate::parse_response`].
+    fn parse_response(err_code: i32, ext_msg: Option<&str>) -> Result<Ticket, LaunchError> {
+        result::parse_response_with_ttl(err_code, ext_msg, Self::TICKET_TTL)
+    }
+}

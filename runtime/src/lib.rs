@@ -1,0 +1,73 @@
+//! Log the users of a mobile app in through the WeChat mini program "Mini Login" with
+//! GenAuth (Authing), from one annotated struct.
+//!
+//! ```
+//! use mini_program_login::{mini_program_login, MiniProgramLogin};
+//!
+//! #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, get_phone = true)]
+//! pub struct PhoneLogin;
+//!
+//! // In the app: hand these three values to WeChat OpenSDK.
+//! let req = PhoneLogin::launch_request();
+//! assert_eq!(req.user_name(), "gh_a781a791e29e");
+//! assert_eq!(
+//!     req.path(),
+//!     "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=1&fromApp=1&useSelfWxapp=0"
+//! );
+//!
+//! // When WeChat calls back with Mini Login's result:
+//! let ticket = PhoneLogin::parse_response(0, Some("code=200&message=ok&ticket=T"))?;
+//! assert_eq!(ticket.expose_secret(), "T");
+//! # Ok::<(), mini_program_login::LaunchError>(())
+//! ```
+//!
+//! The three hops, the decisions taken where the vendor's sources disagree, and the
+//! crate's features are described in the README.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod config;
+mod launch;
+mod pool;
+mod result;
+mod secret;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+/// Builder states of [`LaunchRequestBuilder`]; they name the missing call when
+/// `build()` does not compile.
+pub mod builder {
+    pub use crate::launch::{
+        FromAppGiven, FromAppSet, PoolGiven, PoolSet, SelfWxappGiven, SelfWxappSet, Unset,
+    };
+}
+
+pub use config::MiniProgramLogin;
+pub use launch::{
+    DEFAULT_PAGE, InvalidMiniProgramType, LaunchRequest, LaunchRequestBuilder, MiniProgramType,
+};
+pub use pool::{InvalidOriginalId, InvalidPoolId, OriginalId, PoolId};
+pub use result::{
+    DEFAULT_TICKET_TTL, InvalidTicket, LaunchError, MAX_EXT_MSG_LEN, MalformedReason, Ticket,
+    parse_response, parse_response_with_ttl, parse_result, parse_result_with_ttl,
+};
+pub use secret::{PoolSecret, SecretEnvError};
+
+pub use mini_program_login_macros::mini_program_login;
+
+// The README's code, compiled as doctests.
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
