@@ -3,19 +3,19 @@
 //!
 //! Run with `cargo run --example login_flow`.
 
-use mini_program_login::{LaunchError, LaunchRequest, MiniProgramType, PoolId, parse_response};
+use mini_program_login::{LaunchError, MiniProgramLogin, mini_program_login};
+
+/// The whole configuration, checked at compile time.
+#[mini_program_login(
+    pool = "5e4cdd055df3df65dc58b97d",
+    self_wxapp = false,
+    get_phone = true
+)]
+struct PhoneLogin;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let pool: PoolId = "5e4cdd055df3df65dc58b97d".parse()?;
-
     println!("1. The app asks WeChat OpenSDK to open Mini Login with:");
-    let request = LaunchRequest::builder()
-        .pool(pool)
-        .from_app()
-        .use_self_wxapp(false)
-        .get_phone(true)
-        .program_type(MiniProgramType::Release)
-        .build();
+    let request = PhoneLogin::launch_request();
     println!("   userName        = {}", request.user_name());
     println!("   path            = {}", request.path());
     println!(
@@ -32,14 +32,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("2. The user approves; WeChat calls back with errCode 0 and this extMsg:");
     let approved = "code=200&message=%E7%99%BB%E5%BD%95%E6%88%90%E5%8A%9F&ticket=5f8a0c3e1d9b4a7c";
     println!("   {}", redact_ticket(approved));
-    let ticket = parse_response(0, Some(approved))?;
+    let ticket = PhoneLogin::parse_response(0, Some(approved))?;
     println!("   parsed: {ticket:?} (the value itself is never printed)");
 
     println!();
     println!("3. Had the user refused, the extMsg would have been:");
     let refused = "code=400&message=用户取消授权";
     println!("   {refused}");
-    match parse_response(0, Some(refused)) {
+    match PhoneLogin::parse_response(0, Some(refused)) {
         Err(LaunchError::Refused { code, message }) => {
             println!("   parsed: refused with code {code}: {message}");
         }
@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!();
     println!("4. Had the user backed out of WeChat, errCode would have been -2:");
-    match parse_response(-2, None) {
+    match PhoneLogin::parse_response(-2, None) {
         Err(error @ LaunchError::Cancelled) => println!("   parsed: {error}"),
         other => return Err(format!("expected a cancellation, got {other:?}").into()),
     }

@@ -267,7 +267,12 @@ impl Attr {
                 });
                 store(&mut self.krate, span, v, &name, errors);
             }
-            _ => unknown_key(&name, span, errors),
+            _ => {
+                // A misspelt key was written all the same: do not also report it missing.
+                if let Some(meant) = unknown_key(&name, span, errors) {
+                    self.given.push(meant);
+                }
+            }
         }
     }
 }
@@ -463,8 +468,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("ttl", "ticket_ttl"),
 ];
 
-fn unknown_key(name: &str, span: Span, errors: &mut Errors) {
-    match suggestion(name) {
+/// Reports an unknown key; returns the key it was most likely meant to be.
+fn unknown_key(name: &str, span: Span, errors: &mut Errors) -> Option<&'static str> {
+    let meant = suggestion(name);
+    match meant {
         Some(key) => errors.push(
             span,
             format_args!("unknown mini_program_login key `{name}`; did you mean `{key}`?"),
@@ -483,6 +490,7 @@ fn unknown_key(name: &str, span: Span, errors: &mut Errors) {
             ),
         ),
     }
+    meant
 }
 
 /// The key `name` was most likely meant to be: an alias, the same key in camelCase, or

@@ -1,0 +1,204 @@
+//! What each key of `#[mini_program_login]` does to the configuration and the launch
+//! request, and the expansion seen from outside.
+
+use std::time::Duration;
+
+use mini_program_login::{
+    LaunchError, LaunchRequest, MiniProgramLogin, MiniProgramType, PoolId, mini_program_login,
+};
+
+const POOL: &str = "5e4cdd055df3df65dc58b97d";
+
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+struct Defaults;
+
+#[mini_program_login(
+    pool = "5e4cdd055df3df65dc58b97d",
+    self_wxapp = false,
+    get_phone = true
+)]
+struct PhoneLogin;
+
+#[mini_program_login(
+    pool = "0123456789abcdef01234567",
+    self_wxapp = true,
+    user_name = "gh_0123456789ab",
+    program_type = "test"
+)]
+struct OwnCopy;
+
+#[mini_program_login(
+    pool = "5e4cdd055df3df65dc58b97d",
+    self_wxapp = false,
+    from_app = true,
+    program_type = "preview",
+    path = "/pages/login/index",
+    host = "https://auth.example.com/",
+    needs_secret = false,
+    ticket_ttl = 30
+)]
+struct EveryOtherKey;
+
+/// Fields of any kind are left as written.
+#[derive(Debug, Default, PartialEq)]
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+pub struct WithFields {
+    pub tenant: u32,
+    name: String,
+}
+
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+struct Tuple(u8, &'static str);
+
+mod reexported {
+    pub(crate) use mini_program_login as runtime;
+}
+
+#[mini_program_login(
+    pool = "5e4cdd055df3df65dc58b97d",
+    self_wxapp = false,
+    crate = "crate::reexported::runtime"
+)]
+struct ThroughReexport;
+
+#[test]
+fn defaults() {
+    let req = Defaults::launch_request();
+    assert_eq!(req.user_name(), "gh_a781a791e29e");
+    assert_eq!(
+        req.path(),
+        "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=0"
+    );
+    assert_eq!(req.program_type(), MiniProgramType::Release);
+    assert_eq!(req.program_type().code(), 0);
+    assert_eq!(Defaults::POOL_ID, POOL.parse::<PoolId>().unwrap());
+    assert_eq!(Defaults::HOST, "https://core.genauth.ai");
+    const { assert!(Defaults::NEEDS_SECRET) };
+    assert_eq!(Defaults::TICKET_TTL, Duration::from_secs(120));
+    assert_eq!(Defaults::PAGE, "/routes/explore");
+}
+
+#[test]
+fn get_phone() {
+    assert_eq!(
+        PhoneLogin::launch_request().path(),
+        "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=1&fromApp=1&useSelfWxapp=0"
+    );
+}
+
+#[test]
+fn self_wxapp_with_user_name_and_program_type() {
+    let req = OwnCopy::launch_request();
+    assert_eq!(req.user_name(), "gh_0123456789ab");
+    assert_eq!(
+        req.path(),
+        "/routes/explore?userPoolId=0123456789abcdef01234567&getPhone=0&fromApp=1&useSelfWxapp=1"
+    );
+    assert_eq!(req.program_type(), MiniProgramType::Test);
+    assert_eq!(req.program_type().code(), 1);
+}
+
+#[test]
+fn path_host_needs_secret_ticket_ttl() {
+    let req = EveryOtherKey::launch_request();
+    assert_eq!(
+        req.path(),
+        "/pages/login/index?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=0"
+    );
+    assert_eq!(req.program_type(), MiniProgramType::Preview);
+    assert_eq!(req.program_type().code(), 2);
+    // The trailing slash is dropped, so that endpoint paths join cleanly.
+    assert_eq!(EveryOtherKey::HOST, "https://auth.example.com");
+    const { assert!(!EveryOtherKey::NEEDS_SECRET) };
+    assert_eq!(EveryOtherKey::TICKET_TTL, Duration::from_secs(30));
+    let ticket = EveryOtherKey::parse_result("code=200&ticket=T").unwrap();
+    assert_eq!(ticket.ttl(), Duration::from_secs(30));
+    assert_eq!(
+        Defaults::parse_result("code=200&ticket=T").unwrap().ttl(),
+        Duration::from_secs(120)
+    );
+}
+
+#[test]
+fn the_runtime_builder_makes_the_same_request() {
+    let built = LaunchRequest::builder()
+        .pool(POOL.parse().unwrap())
+        .from_app()
+        .use_self_wxapp(false)
+        .get_phone(true)
+        .build();
+    assert_eq!(built, PhoneLogin::launch_request());
+
+    let own = LaunchRequest::builder()
+        .pool("0123456789abcdef01234567".parse().unwrap())
+        .from_app()
+        .use_self_wxapp(true)
+        .user_name("gh_0123456789ab".parse().unwrap())
+        .program_type(MiniProgramType::Test)
+        .build();
+    assert_eq!(own, OwnCopy::launch_request());
+}
+
+#[test]
+fn launch_prefills_a_builder_from_the_configuration() {
+    for (built, expected) in [
+        (Defaults::launch().build(), Defaults::launch_request()),
+        (OwnCopy::launch().build(), OwnCopy::launch_request()),
+        (
+            EveryOtherKey::launch().build(),
+            EveryOtherKey::launch_request(),
+        ),
+    ] {
+        assert_eq!(built, expected);
+    }
+    let per_call = Defaults::launch()
+        .get_phone(true)
+        .program_type(MiniProgramType::Test)
+        .build();
+    assert_eq!(per_call.path(), PhoneLogin::launch_request().path());
+    assert_eq!(per_call.program_type(), MiniProgramType::Test);
+}
+
+#[test]
+fn parse_response_uses_the_configuration() {
+    assert_eq!(
+        PhoneLogin::parse_response(-2, Some("code=200&ticket=T")).unwrap_err(),
+        LaunchError::Cancelled
+    );
+    let ticket = PhoneLogin::parse_response(0, Some("code=200&ticket=T")).unwrap();
+    assert_eq!(ticket.expose_secret(), "T");
+}
+
+#[test]
+fn structs_are_left_as_written() {
+    let value = WithFields {
+        tenant: 7,
+        name: "a".into(),
+    };
+    assert_eq!(
+        value,
+        WithFields {
+            tenant: 7,
+            name: "a".into()
+        }
+    );
+    assert_eq!(WithFields::default().tenant, 0);
+    assert!(!value.name.is_empty());
+    let tuple = Tuple(1, "x");
+    assert_eq!((tuple.0, tuple.1), (1, "x"));
+    assert_eq!(Tuple::launch_request(), Defaults::launch_request());
+}
+
+#[test]
+fn crate_key_reaches_the_runtime_through_a_reexport() {
+    assert_eq!(
+        ThroughReexport::launch_request(),
+        Defaults::launch_request()
+    );
+}
+
+#[test]
+fn the_launch_path_is_a_compile_time_constant() {
+    const PATH: &str = PhoneLogin::LAUNCH_PATH;
+    assert_eq!(PATH, PhoneLogin::launch_request().path());
+}

@@ -1,0 +1,6 @@
+use mini_program_login::mini_program_login;
+
+#[mini_program_login()]
+pub struct Login;
+
+fn main() {}
