@@ -66,8 +66,3 @@ pub use result::{
 pub use secret::{PoolSecret, SecretEnvError};
 
 pub use mini_program_login_macros::mini_program_login;
-
-// The README's code, compiled as doctests.
-#[cfg(all(doctest, feature = "client"))]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

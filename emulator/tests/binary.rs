@@ -1,0 +1,161 @@
+//! The `mini-program-login-emulator` binary started as DESIGN.md shows: it answers on
+//! its port, logs requests without secrets or tickets, and stops on SIGINT.
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const POOL: &str = "5e4cdd055df3df65dc58b97d";
+const SECRET: &str = "binary-test-secret-5a5a";
+
+struct Running {
+    child: Child,
+    base_url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(extra: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--pool", POOL])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base_url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+    Running { child, base_url }
+}
+
+fn interrupt_and_wait(running: &mut Running) -> std::process::ExitStatus {
+    let pid = running.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = running.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the emulator did not stop within 10 s of SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn answers_on_its_port_logs_safely_and_stops_on_sigint() {
+    let mut running = start(&["--secret", SECRET, "--ticket-ttl", "60"]);
+    let client = reqwest::blocking::Client::new();
+
+    let health = client
+        .get(format!("{}/__emulator/health", running.base_url))
+        .send()
+        .unwrap();
+    assert_eq!(health.status(), 200);
+
+    let path = format!("/routes/explore?userPoolId={POOL}&getPhone=1&fromApp=1&useSelfWxapp=0");
+    let minted: Value = client
+        .post(format!("{}/__emulator/mini-login", running.base_url))
+        .json(&json!({"path": path, "outcome": "approve"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let ticket = mini_program_login::parse_result(minted["ext_msg"].as_str().unwrap()).unwrap();
+    let ticket = ticket.expose_secret().to_owned();
+    let user = client
+        .post(format!("{}/oauth/app2wxapp/auth/{POOL}", running.base_url))
+        .json(&json!({"ticket": ticket, "secret": SECRET}))
+        .send()
+        .unwrap();
+    assert_eq!(user.status(), 200);
+    let user: Value = user.json().unwrap();
+    assert_eq!(user["phone"], "13800138000");
+
+    let status = interrupt_and_wait(&mut running);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        client
+            .get(format!("{}/__emulator/health", running.base_url))
+            .send()
+            .is_err()
+    );
+
+    let mut log = String::new();
+    running
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(
+        log.contains(&format!("POST /oauth/app2wxapp/auth/{POOL} -> 200")),
+        "{log}"
+    );
+    assert!(log.contains("GET /__emulator/health -> 200"), "{log}");
+    assert!(
+        !log.contains(SECRET) && !log.contains(&ticket) && !log.contains("13800138000"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_pool_without_secret() {
+    let mut running = start(&["--no-secret", "--quiet"]);
+    let client = reqwest::blocking::Client::new();
+    let path = format!("/routes/explore?userPoolId={POOL}&getPhone=0&fromApp=1&useSelfWxapp=0");
+    let minted: Value = client
+        .post(format!("{}/__emulator/mini-login", running.base_url))
+        .json(&json!({"path": path, "outcome": "approve"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let ticket = mini_program_login::parse_result(minted["ext_msg"].as_str().unwrap()).unwrap();
+    let user = client
+        .post(format!("{}/oauth/app2wxapp/auth/{POOL}", running.base_url))
+        .json(&json!({"ticket": ticket.expose_secret()}))
+        .send()
+        .unwrap();
+    assert_eq!(user.status(), 200);
+    assert!(interrupt_and_wait(&mut running).success());
+}
+
+#[test]
+fn bad_arguments_exit_with_usage() {
+    let output = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
+        .args(["--pool", POOL])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--no-secret") && stderr.contains("USAGE"),
+        "{stderr}"
+    );
+}
