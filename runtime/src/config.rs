@@ -2,10 +2,14 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "client")]
+use crate::__private::{SecretOptional, SecretRequired};
 use crate::MiniProgramType;
 use crate::launch::{FromAppSet, LaunchRequest, LaunchRequestBuilder, PoolSet, SelfWxappSet};
 use crate::pool::{OriginalId, PoolId};
 use crate::result::{self, LaunchError, Ticket};
+#[cfg(feature = "client")]
+use crate::{ExchangeClient, PoolSecret};
 
 /// A login configuration: one GenAuth user pool reached through Mini Login.
 ///
@@ -65,5 +69,27 @@ pub trait MiniProgramLogin {
     /// Parses WeChat's `errCode` and `extMsg`; see [`crate::parse_response`].
     fn parse_response(err_code: i32, ext_msg: Option<&str>) -> Result<Ticket, LaunchError> {
         result::parse_response_with_ttl(err_code, ext_msg, Self::TICKET_TTL)
+    }
+
+    /// The client that exchanges tickets for users, with the pool's secret: for a pool
+    /// whose exchange needs it (`needs_secret = true`, the default). Belongs on your
+    /// backend, never in the app. Does not compile for `needs_secret = false`.
+    #[cfg(feature = "client")]
+    fn exchange_client(secret: PoolSecret) -> ExchangeClient
+    where
+        Self: SecretRequired,
+    {
+        ExchangeClient::with_static_host(Self::POOL_ID, Self::HOST, Some(secret))
+    }
+
+    /// The client that exchanges tickets for users without a secret: for a pool whose
+    /// "exchange needs secret" setting is off (`needs_secret = false`), so that the app
+    /// may exchange directly. Does not compile for `needs_secret = true`.
+    #[cfg(feature = "client")]
+    fn public_exchange_client() -> ExchangeClient
+    where
+        Self: SecretOptional,
+    {
+        ExchangeClient::with_static_host(Self::POOL_ID, Self::HOST, None)
     }
 }

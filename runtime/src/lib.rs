@@ -36,6 +36,8 @@
     )
 )]
 
+#[cfg(feature = "client")]
+mod client;
 mod config;
 mod launch;
 mod pool;
@@ -64,5 +66,18 @@ pub use result::{
     parse_response, parse_response_with_ttl, parse_result, parse_result_with_ttl,
 };
 pub use secret::{PoolSecret, SecretEnvError};
+
+#[cfg(feature = "client")]
+pub use client::{
+    AccessToken, DEFAULT_HOST, DEFAULT_TIMEOUT, ExchangeClient, ExchangeError, FieldError, Gender,
+    InvalidHost, MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT, UserInfo,
+    WechatProfile,
+};
+/// The HTTP client [`ExchangeClient::with_http_client`] takes.
+#[cfg(feature = "client")]
+pub use reqwest;
+/// The date-time type of [`UserInfo`]'s timestamps.
+#[cfg(feature = "client")]
+pub use time::OffsetDateTime;
 
 pub use mini_program_login_macros::mini_program_login;

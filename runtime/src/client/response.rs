@@ -1,0 +1,202 @@
+//! Reading GenAuth's answer: three success shapes, two error shapes, and whatever a
+//! proxy in between may send.
+
+use serde_json::{Map, Value};
+
+use super::error::ExchangeError;
+use super::redact::{self, Known};
+use super::user::UserInfo;
+
+/// GenAuth's code for success, in `code` and `statusCode`.
+const OK: i64 = 200;
+
+pub(crate) fn interpret(
+    status: u16,
+    body: &[u8],
+    known: Known<'_>,
+) -> Result<UserInfo, ExchangeError> {
+    let success = (200..300).contains(&status);
+    let not_a_user = |reason: &str| {
+        if success {
+            ExchangeError::Decode {
+                reason: reason.to_owned(),
+                body_excerpt: redact::excerpt(body, known),
+            }
+        } else {
+            ExchangeError::Status {
+                status,
+                body_excerpt: redact::excerpt(body, known),
+            }
+        }
+    };
+    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+        return Err(not_a_user("the answer is not a JSON object"));
+    };
+    if let Some(code) = error_code(&object) {
+        let message = object
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return Err(ExchangeError::Api {
+            status,
+            code,
+            message: redact::redact(message, known),
+            request_id: object
+                .get("requestId")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        });
+    }
+    if !success {
+        return Err(not_a_user("not a GenAuth error"));
+    }
+    let user = match object.get("data") {
+        // Shape 2: {"code": 200, "message": ..., "data": {...}}
+        Some(Value::Object(data)) => data.clone(),
+        // Shape 3: the user as a JSON string inside `data`.
+        Some(Value::String(data)) => match serde_json::from_str(data) {
+            Ok(Value::Object(data)) => data,
+            _ => {
+                return Err(not_a_user(
+                    "`data` is a string that does not hold a JSON object",
+                ));
+            }
+        },
+        Some(_) => {
+            return Err(not_a_user(
+                "`data` is neither an object nor a string holding one",
+            ));
+        }
+        // Shape 1: the user object itself.
+        None => object,
+    };
+    UserInfo::from_object(user).map_err(|e| not_a_user(&format!("the user object: {e}")))
+}
+
+/// The business code if the object is a GenAuth error: `code` or `statusCode` other
+/// than 200, or an `apiCode` with no user in sight.
+fn error_code(object: &Map<String, Value>) -> Option<i64> {
+    let number = |key: &str| object.get(key).and_then(Value::as_i64);
+    let api_code = number("apiCode");
+    let failed = |key: &str| number(key).is_some_and(|c| c != OK);
+    let has_user = object.contains_key("data") || object.contains_key("_id");
+    if failed("code") || failed("statusCode") || (api_code.is_some() && !has_user) {
+        api_code
+            .or_else(|| number("code"))
+            .or_else(|| number("statusCode"))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn interpret_json(status: u16, body: &str) -> Result<UserInfo, ExchangeError> {
+        interpret(status, body.as_bytes(), Known::default())
+    }
+
+    #[test]
+    fn three_success_shapes() {
+        let raw = interpret_json(200, r#"{"_id":"u1","nickname":"A"}"#).unwrap();
+        let envelope = interpret_json(
+            200,
+            r#"{"code":200,"message":"ok","data":{"_id":"u1","nickname":"A"}}"#,
+        )
+        .unwrap();
+        let string = interpret_json(
+            200,
+            r#"{"code":200,"message":"ok","data":"{\"_id\":\"u1\",\"nickname\":\"A\"}"}"#,
+        )
+        .unwrap();
+        for user in [raw, envelope, string] {
+            assert_eq!(
+                (user.id.as_str(), user.nickname.as_deref()),
+                ("u1", Some("A"))
+            );
+        }
+        let new_shape = interpret_json(
+            200,
+            r#"{"statusCode":200,"apiCode":0,"message":"","data":{"_id":"u2"}}"#,
+        )
+        .unwrap();
+        assert_eq!(new_shape.id, "u2");
+    }
+
+    #[test]
+    fn error_shapes() {
+        let api = |status, body| match interpret_json(status, body) {
+            Err(ExchangeError::Api {
+                status,
+                code,
+                message,
+                request_id,
+            }) => (status, code, message, request_id),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            api(200, r#"{"code":2004,"message":"user not found"}"#),
+            (200, 2004, "user not found".into(), None)
+        );
+        assert_eq!(
+            api(
+                403,
+                r#"{"statusCode":403,"apiCode":2333,"message":"no","requestId":"r1"}"#
+            ),
+            (403, 2333, "no".into(), Some("r1".into()))
+        );
+        assert_eq!(
+            api(200, r#"{"statusCode":403,"apiCode":2333,"message":"no"}"#).1,
+            2333
+        );
+        assert_eq!(
+            api(200, r#"{"apiCode":1000,"message":"system busy"}"#).1,
+            1000
+        );
+        assert_eq!(api(400, r#"{"code":400,"message":"bad"}"#).1, 400);
+        assert_eq!(api(500, r#"{"statusCode":500,"message":"boom"}"#).1, 500);
+        assert_eq!(api(200, r#"{"code":500}"#).2, "");
+    }
+
+    #[test]
+    fn other_bodies() {
+        assert!(matches!(
+            interpret_json(502, "<html>502</html>"),
+            Err(ExchangeError::Status { status: 502, .. })
+        ));
+        assert!(matches!(
+            interpret_json(500, r#"{"error":"x"}"#),
+            Err(ExchangeError::Status { status: 500, .. })
+        ));
+        assert!(matches!(
+            interpret_json(301, ""),
+            Err(ExchangeError::Status { status: 301, .. })
+        ));
+        for body in [
+            "",
+            "not json",
+            "[]",
+            "{\"code\":200}",
+            "{\"code\":200,\"data\":5}",
+            "{\"code\":200,\"data\":\"[1]\"}",
+            "{\"_id\":5}",
+            "{\"_id\":\"u\",\"loginsCount\":\"many\"}",
+        ] {
+            assert!(
+                matches!(interpret_json(200, body), Err(ExchangeError::Decode { .. })),
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn decode_errors_name_the_field_not_the_value() {
+        let Err(error) = interpret_json(200, r#"{"_id":"u","loginsCount":"13800138000"}"#) else {
+            panic!()
+        };
+        let text = error.to_string();
+        assert!(text.contains("loginsCount"), "{text}");
+        assert!(!text.contains("13800138000"), "{text}");
+    }
+}

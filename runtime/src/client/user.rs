@@ -1,0 +1,389 @@
+//! The user object GenAuth answers an exchange with, typed.
+//!
+//! Decoded by hand from the JSON object rather than derived, so that a field of the
+//! wrong type yields an error that names the field but never quotes its value (serde's
+//! messages quote it, and the value may be a phone number or a token).
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::{Iso8601, Rfc3339};
+
+use super::redact;
+
+/// The user GenAuth logged in, from the exchange's answer.
+///
+/// Every field but `id` may be absent. Fields this crate does not know are kept in
+/// [`extra`](Self::extra). `Debug` shows neither the token nor the phone number, not
+/// even inside `oauth`.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct UserInfo {
+    /// The user id (`_id`).
+    pub id: String,
+    /// `username`.
+    pub username: Option<String>,
+    /// `nickname`.
+    pub nickname: Option<String>,
+    /// `company`.
+    pub company: Option<String>,
+    /// `photo`: the avatar URL.
+    pub photo: Option<String>,
+    /// `phone`: present only when the launch asked for it (`getPhone=1`) and the user
+    /// agreed.
+    pub phone: Option<String>,
+    /// `email`.
+    pub email: Option<String>,
+    /// `emailVerified`.
+    pub email_verified: Option<bool>,
+    /// `phoneVerified`.
+    pub phone_verified: Option<bool>,
+    /// `blocked`.
+    pub blocked: Option<bool>,
+    /// `isDeleted`.
+    pub is_deleted: Option<bool>,
+    /// `loginsCount`.
+    pub logins_count: Option<u64>,
+    /// `registerMethod`, such as `oauth:app2wxapp`.
+    pub register_method: Option<String>,
+    /// `unionid`: the WeChat union id.
+    pub unionid: Option<String>,
+    /// `openid`: the WeChat open id.
+    pub openid: Option<String>,
+    /// `oauth`: the WeChat profile as GenAuth stores it, a string holding JSON; see
+    /// [`wechat_profile`](Self::wechat_profile).
+    pub oauth: Option<String>,
+    /// `metadata`, decoded from the string holding JSON it arrives as (often `""`).
+    pub metadata: Option<Value>,
+    /// `lastIP`.
+    pub last_ip: Option<String>,
+    /// `lastLogin`.
+    pub last_login: Option<OffsetDateTime>,
+    /// `signedUp`.
+    pub signed_up: Option<OffsetDateTime>,
+    /// `tokenExpiredAt`.
+    pub token_expired_at: Option<OffsetDateTime>,
+    /// `token`: the user's GenAuth token (a JWT, valid about 15 days).
+    pub token: Option<AccessToken>,
+    /// Every field not above, as GenAuth sent it.
+    pub extra: Map<String, Value>,
+}
+
+/// A GenAuth user token: a credential. `Debug` does not show it.
+#[derive(Clone)]
+pub struct AccessToken(SecretString);
+
+impl AccessToken {
+    /// The token itself.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+/// A field of the user object that does not have the documented type. Names the
+/// field, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` is not {expected}")]
+pub struct FieldError {
+    /// The field's name in GenAuth's JSON.
+    pub field: String,
+    /// What it should have been.
+    pub expected: &'static str,
+}
+
+impl FieldError {
+    fn new(field: &str, expected: &'static str) -> Self {
+        Self {
+            field: field.to_owned(),
+            expected,
+        }
+    }
+}
+
+/// The `oauth` string does not hold a WeChat profile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// `oauth` is not JSON, or not a JSON object.
+    #[error("`oauth` does not hold a JSON object")]
+    NotAnObject,
+    /// A field of the profile has the wrong type.
+    #[error("the WeChat profile in `oauth`: {0}")]
+    Field(FieldError),
+}
+
+impl UserInfo {
+    /// Decodes a user object given as JSON text, such as one stored by a backend after
+    /// an exchange. Only `_id` is required.
+    pub fn from_json(json: &str) -> Result<Self, FieldError> {
+        match serde_json::from_str(json) {
+            Ok(Value::Object(object)) => Self::from_object(object),
+            _ => Err(FieldError::new("(the user)", "a JSON object")),
+        }
+    }
+
+    /// Decodes a user object. Only `_id` is required.
+    pub(crate) fn from_object(mut object: Map<String, Value>) -> Result<Self, FieldError> {
+        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
+        let id = match take("_id") {
+            Some(Value::String(id)) if !id.is_empty() => id,
+            // Some deployments answer `id` rather than `_id`.
+            _ => match take("id") {
+                Some(Value::String(id)) if !id.is_empty() => id,
+                _ => return Err(FieldError::new("_id", "a non-empty string")),
+            },
+        };
+        let user = Self {
+            id,
+            username: string(take("username"), "username")?,
+            nickname: string(take("nickname"), "nickname")?,
+            company: string(take("company"), "company")?,
+            photo: string(take("photo"), "photo")?,
+            phone: string(take("phone"), "phone")?,
+            email: string(take("email"), "email")?,
+            email_verified: boolean(take("emailVerified"), "emailVerified")?,
+            phone_verified: boolean(take("phoneVerified"), "phoneVerified")?,
+            blocked: boolean(take("blocked"), "blocked")?,
+            is_deleted: boolean(take("isDeleted"), "isDeleted")?,
+            logins_count: count(take("loginsCount"), "loginsCount")?,
+            register_method: string(take("registerMethod"), "registerMethod")?,
+            unionid: string(take("unionid"), "unionid")?,
+            openid: string(take("openid"), "openid")?,
+            oauth: json_string(take("oauth"), "oauth")?,
+            metadata: metadata(take("metadata")),
+            last_ip: string(take("lastIP"), "lastIP")?,
+            last_login: timestamp(take("lastLogin"), "lastLogin")?,
+            signed_up: timestamp(take("signedUp"), "signedUp")?,
+            token_expired_at: timestamp(take("tokenExpiredAt"), "tokenExpiredAt")?,
+            token: string(take("token"), "token")?.map(|t| AccessToken(SecretString::from(t))),
+            extra: Map::new(),
+        };
+        Ok(Self {
+            extra: object,
+            ..user
+        })
+    }
+
+    /// The WeChat profile held in `oauth`, decoded; `None` if there is no `oauth`.
+    pub fn wechat_profile(&self) -> Result<Option<WechatProfile>, ProfileError> {
+        let Some(oauth) = self.oauth.as_deref().filter(|o| !o.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let Ok(Value::Object(mut object)) = serde_json::from_str(oauth) else {
+            return Err(ProfileError::NotAnObject);
+        };
+        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
+        let field = ProfileError::Field;
+        Ok(Some(WechatProfile {
+            nick_name: string(take("nickName"), "nickName").map_err(field)?,
+            avatar_url: string(take("avatarUrl"), "avatarUrl").map_err(field)?,
+            phone: string(take("phone"), "phone").map_err(field)?,
+            openid: string(take("openid"), "openid").map_err(field)?,
+            unionid: string(take("unionid"), "unionid").map_err(field)?,
+            gender: Gender::from_json(take("gender")).map_err(field)?,
+            language: string(take("language"), "language").map_err(field)?,
+            city: string(take("city"), "city").map_err(field)?,
+            province: string(take("province"), "province").map_err(field)?,
+            country: string(take("country"), "country").map_err(field)?,
+        }))
+    }
+
+    /// A field GenAuth sent that is not among the typed ones.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.extra.get(key)
+    }
+}
+
+fn string(value: Option<Value>, field: &str) -> Result<Option<String>, FieldError> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(FieldError::new(field, "a string")),
+    }
+}
+
+fn boolean(value: Option<Value>, field: &str) -> Result<Option<bool>, FieldError> {
+    match value {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(_) => Err(FieldError::new(field, "true or false")),
+    }
+}
+
+fn count(value: Option<Value>, field: &str) -> Result<Option<u64>, FieldError> {
+    match value {
+        None => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| FieldError::new(field, "a whole number")),
+        Some(_) => Err(FieldError::new(field, "a whole number")),
+    }
+}
+
+/// `oauth` arrives as a string holding JSON; some deployments send the object itself.
+fn json_string(value: Option<Value>, field: &str) -> Result<Option<String>, FieldError> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(object @ Value::Object(_)) => Ok(Some(object.to_string())),
+        Some(_) => Err(FieldError::new(field, "a string holding JSON")),
+    }
+}
+
+/// `metadata` arrives as a string holding JSON (often `"\"\""`); kept as the string if
+/// it holds no JSON.
+fn metadata(value: Option<Value>) -> Option<Value> {
+    match value? {
+        Value::String(s) => Some(serde_json::from_str(&s).unwrap_or(Value::String(s))),
+        other => Some(other),
+    }
+}
+
+fn timestamp(value: Option<Value>, field: &str) -> Result<Option<OffsetDateTime>, FieldError> {
+    let expected = "an ISO-8601 timestamp";
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => OffsetDateTime::parse(&s, &Rfc3339)
+            .or_else(|_| OffsetDateTime::parse(&s, &Iso8601::DEFAULT))
+            .map(Some)
+            .map_err(|_| FieldError::new(field, expected)),
+        Some(_) => Err(FieldError::new(field, expected)),
+    }
+}
+
+impl fmt::Debug for UserInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked_phone = self.phone.as_deref().map(redact::mask_phone);
+        let oauth = self
+            .oauth
+            .as_ref()
+            .map(|o| format!("[{} bytes: see wechat_profile()]", o.len()));
+        let metadata = self
+            .metadata
+            .as_ref()
+            .map(|m| redact::redact(&m.to_string(), redact::Known::default()));
+        let extra = redact::redact(
+            &Value::Object(self.extra.clone()).to_string(),
+            redact::Known::default(),
+        );
+        f.debug_struct("UserInfo")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("nickname", &self.nickname)
+            .field("company", &self.company)
+            .field("photo", &self.photo)
+            .field("phone", &masked_phone)
+            .field("email", &self.email)
+            .field("email_verified", &self.email_verified)
+            .field("phone_verified", &self.phone_verified)
+            .field("blocked", &self.blocked)
+            .field("is_deleted", &self.is_deleted)
+            .field("logins_count", &self.logins_count)
+            .field("register_method", &self.register_method)
+            .field("unionid", &self.unionid)
+            .field("openid", &self.openid)
+            .field("oauth", &oauth)
+            .field("metadata", &metadata)
+            .field("last_ip", &self.last_ip)
+            .field("last_login", &self.last_login)
+            .field("signed_up", &self.signed_up)
+            .field("token_expired_at", &self.token_expired_at)
+            .field("token", &self.token)
+            .field("extra", &format_args!("{extra}"))
+            .finish()
+    }
+}
+
+/// The WeChat profile GenAuth keeps in the user's `oauth` field.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WechatProfile {
+    /// `nickName`.
+    pub nick_name: Option<String>,
+    /// `avatarUrl`.
+    pub avatar_url: Option<String>,
+    /// `phone`, when the user shared it.
+    pub phone: Option<String>,
+    /// `openid`.
+    pub openid: Option<String>,
+    /// `unionid`.
+    pub unionid: Option<String>,
+    /// `gender`. WeChat no longer fills it in: expect [`Gender::Unknown`].
+    pub gender: Gender,
+    /// `language`, such as `zh_CN`.
+    pub language: Option<String>,
+    /// `city`; WeChat no longer fills it in.
+    pub city: Option<String>,
+    /// `province`; WeChat no longer fills it in.
+    pub province: Option<String>,
+    /// `country`; WeChat no longer fills it in.
+    pub country: Option<String>,
+}
+
+impl fmt::Debug for WechatProfile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WechatProfile")
+            .field("nick_name", &self.nick_name)
+            .field("avatar_url", &self.avatar_url)
+            .field("phone", &self.phone.as_deref().map(redact::mask_phone))
+            .field("openid", &self.openid)
+            .field("unionid", &self.unionid)
+            .field("gender", &self.gender)
+            .field("language", &self.language)
+            .field("city", &self.city)
+            .field("province", &self.province)
+            .field("country", &self.country)
+            .finish()
+    }
+}
+
+/// WeChat's `gender`: 0 unknown, 1 male, 2 female.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Gender {
+    /// 0, absent, or a value WeChat does not define.
+    #[default]
+    Unknown,
+    /// 1.
+    Male,
+    /// 2.
+    Female,
+}
+
+impl Gender {
+    fn from_json(value: Option<Value>) -> Result<Self, FieldError> {
+        match value {
+            None => Ok(Self::Unknown),
+            Some(Value::Number(n)) => Ok(match n.as_i64() {
+                Some(1) => Self::Male,
+                Some(2) => Self::Female,
+                _ => Self::Unknown,
+            }),
+            // Some sources send the number as a string.
+            Some(Value::String(s)) => Ok(match s.trim() {
+                "1" => Self::Male,
+                "2" => Self::Female,
+                _ => Self::Unknown,
+            }),
+            Some(_) => Err(FieldError::new("gender", "0, 1 or 2")),
+        }
+    }
+
+    /// WeChat's number for it.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Unknown => 0,
+            Self::Male => 1,
+            Self::Female => 2,
+        }
+    }
+}
