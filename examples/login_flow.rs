@@ -1,9 +1,24 @@
-//! The app side of a Mini Login: the launch request handed to WeChat OpenSDK, then the
-//! result Mini Login hands back, parsed.
+//! The whole Mini Login flow, printed step by step, on the embedded emulator of GenAuth
+//! and of the Mini Login mini program:
+//!
+//! 1. the app builds the launch request it hands to WeChat OpenSDK;
+//! 2. the user approves in (simulated) Mini Login, which hands back `extMsg`;
+//! 3. the app parses it into a single-use ticket;
+//! 4. the backend exchanges the ticket, with the pool secret, for the user's profile.
 //!
 //! Run with `cargo run --example login_flow`.
+//!
+//! Against a real GenAuth host instead: set `GENAUTH_HOST` and `GENAUTH_POOL_SECRET`,
+//! and `GENAUTH_TICKET` to a ticket a real device received from Mini Login within the
+//! last two minutes (`GENAUTH_POOL_ID` if your pool is not the example's).
 
-use mini_program_login::{LaunchError, MiniProgramLogin, mini_program_login};
+use std::error::Error;
+
+use mini_program_login::{
+    ExchangeClient, LaunchError, MiniProgramLogin, PoolId, PoolSecret, Ticket, UserInfo,
+    mini_program_login,
+};
+use mini_program_login_emulator::{Emulator, PoolConfig, UserChoice};
 
 /// The whole configuration, checked at compile time.
 #[mini_program_login(
@@ -13,8 +28,32 @@ use mini_program_login::{LaunchError, MiniProgramLogin, mini_program_login};
 )]
 struct PhoneLogin;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    println!("1. The app asks WeChat OpenSDK to open Mini Login with:");
+/// The emulated pool's secret. A real one never appears in code: it is read from the
+/// environment on the backend.
+const EMULATED_SECRET: &str = "emulated-pool-secret";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    match (
+        std::env::var("GENAUTH_HOST"),
+        std::env::var("GENAUTH_POOL_SECRET"),
+    ) {
+        (Ok(host), Ok(_)) => against_real_host(&host).await,
+        _ => on_the_emulator().await,
+    }
+}
+
+async fn on_the_emulator() -> Result<(), Box<dyn Error>> {
+    let emulator = Emulator::builder()
+        .pool(PoolConfig::new(PhoneLogin::POOL_ID).secret(EMULATED_SECRET))
+        .start()
+        .await?;
+    println!(
+        "GenAuth and Mini Login are emulated at {}\n",
+        emulator.base_url()
+    );
+
+    println!("1. The app hands WeChat OpenSDK this launch request:");
     let request = PhoneLogin::launch_request();
     println!("   userName        = {}", request.user_name());
     println!("   path            = {}", request.path());
@@ -24,33 +63,103 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         request.program_type()
     );
     println!(
-        "   as JSON for Swift/Kotlin: {}",
+        "   as JSON for Swift/Kotlin: {}\n",
         serde_json::to_string(&request)?
     );
 
-    println!();
-    println!("2. The user approves; WeChat calls back with errCode 0 and this extMsg:");
-    let approved = "code=200&message=%E7%99%BB%E5%BD%95%E6%88%90%E5%8A%9F&ticket=5f8a0c3e1d9b4a7c";
-    println!("   {}", redact_ticket(approved));
-    let ticket = PhoneLogin::parse_response(0, Some(approved))?;
-    println!("   parsed: {ticket:?} (the value itself is never printed)");
+    println!(
+        "2. In Mini Login the user approves and shares a phone number; WeChat calls back with:"
+    );
+    let answer = emulator.mini_login_request(&request, UserChoice::approve());
+    println!("   errCode = {}", answer.err_code);
+    println!(
+        "   extMsg  = {}\n",
+        answer
+            .ext_msg
+            .as_deref()
+            .map(redact_ticket)
+            .unwrap_or_default()
+    );
 
-    println!();
-    println!("3. Had the user refused, the extMsg would have been:");
-    let refused = "code=400&message=用户取消授权";
-    println!("   {refused}");
-    match PhoneLogin::parse_response(0, Some(refused)) {
-        Err(LaunchError::Refused { code, message }) => {
-            println!("   parsed: refused with code {code}: {message}");
+    println!("3. The app parses it:");
+    let ticket = PhoneLogin::parse_response(answer.err_code, answer.ext_msg.as_deref())?;
+    println!("   {ticket:?}\n");
+
+    println!("4. The backend exchanges the ticket, with the pool secret, for the user:");
+    let client = PhoneLogin::exchange_client(PoolSecret::new(EMULATED_SECRET))
+        .with_host(emulator.base_url())?;
+    println!(
+        "   POST {}/oauth/app2wxapp/auth/{}",
+        client.host(),
+        client.pool()
+    );
+    let user = client.exchange(ticket).await?;
+    print_user(&user)?;
+
+    println!("\nHad the user refused or backed out instead:");
+    for choice in [UserChoice::refuse(), UserChoice::cancel()] {
+        let answer = emulator.mini_login_request(&request, choice);
+        match PhoneLogin::parse_response(answer.err_code, answer.ext_msg.as_deref()) {
+            Err(error @ (LaunchError::Refused { .. } | LaunchError::Cancelled)) => {
+                println!("   {error}")
+            }
+            other => {
+                return Err(format!("expected a refusal or a cancellation, got {other:?}").into());
+            }
         }
-        other => return Err(format!("expected a refusal, got {other:?}").into()),
     }
+    emulator.shutdown().await;
+    Ok(())
+}
 
-    println!();
-    println!("4. Had the user backed out of WeChat, errCode would have been -2:");
-    match PhoneLogin::parse_response(-2, None) {
-        Err(error @ LaunchError::Cancelled) => println!("   parsed: {error}"),
-        other => return Err(format!("expected a cancellation, got {other:?}").into()),
+async fn against_real_host(host: &str) -> Result<(), Box<dyn Error>> {
+    let pool = match std::env::var("GENAUTH_POOL_ID") {
+        Ok(id) => id.parse::<PoolId>()?,
+        Err(_) => PhoneLogin::POOL_ID,
+    };
+    let secret = PoolSecret::from_env("GENAUTH_POOL_SECRET")?;
+    let ticket = std::env::var("GENAUTH_TICKET").map_err(|_| {
+        "set GENAUTH_TICKET to a ticket a device received from Mini Login (tickets live 120 s and are single-use)"
+    })?;
+    let client = ExchangeClient::new(pool, Some(secret)).with_host(host)?;
+    println!(
+        "Exchanging a ticket at {}/oauth/app2wxapp/auth/{pool}",
+        client.host()
+    );
+    let user = client.exchange(Ticket::new(ticket)?).await?;
+    print_user(&user)
+}
+
+fn print_user(user: &UserInfo) -> Result<(), Box<dyn Error>> {
+    println!("   id        = {}", user.id);
+    println!("   nickname  = {}", user.nickname.as_deref().unwrap_or("-"));
+    println!("   openid    = {}", user.openid.as_deref().unwrap_or("-"));
+    println!("   unionid   = {}", user.unionid.as_deref().unwrap_or("-"));
+    println!(
+        "   phone     = {}",
+        if user.phone.is_some() {
+            "shared (kept out of logs)"
+        } else {
+            "not shared"
+        }
+    );
+    println!("   logins    = {}", user.logins_count.unwrap_or_default());
+    println!(
+        "   signed up = {}",
+        user.signed_up
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "   token     = {}",
+        if user.token.is_some() {
+            "received (a credential: never printed)"
+        } else {
+            "none"
+        }
+    );
+    if let Some(profile) = user.wechat_profile()? {
+        println!("   WeChat profile: {profile:?}");
     }
     Ok(())
 }

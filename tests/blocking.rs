@@ -1,0 +1,143 @@
+//! The blocking twin of the exchange, from plain threads: a success and each error.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use mini_program_login::{ExchangeError, MiniProgramLogin, PoolSecret, Ticket};
+use mini_program_login_emulator::{ErrorShape, Fault};
+
+#[test]
+fn success() {
+    let emulator = emulator().start_blocking().unwrap();
+    let user = client(&emulator)
+        .exchange_blocking(ticket(&emulator))
+        .unwrap();
+    assert_eq!(user.phone.as_deref(), Some(PHONE));
+    assert_eq!(
+        user.wechat_profile().unwrap().unwrap().phone.as_deref(),
+        Some(PHONE)
+    );
+    let journal = emulator.journal();
+    assert_eq!(journal[0].query, None);
+    assert!(
+        journal[0]
+            .user_agent
+            .as_deref()
+            .unwrap()
+            .starts_with("mini-program-login/")
+    );
+}
+
+#[test]
+fn ticket_expired() {
+    let emulator = emulator().start_blocking().unwrap();
+    let result = client(&emulator).exchange_blocking(expired(ticket(&emulator)));
+    assert!(
+        matches!(result, Err(ExchangeError::TicketExpired)),
+        "{result:?}"
+    );
+    assert!(emulator.journal().is_empty());
+}
+
+#[test]
+fn transport() {
+    let refused = PhoneLogin::exchange_client(PoolSecret::new(SECRET))
+        .with_host(&refused_host())
+        .unwrap();
+    match refused.exchange_blocking(Ticket::new("t").unwrap()) {
+        Err(ExchangeError::Transport(error)) => assert!(error.is_connect(), "{error:?}"),
+        other => panic!("{other:?}"),
+    }
+    let emulator = emulator().start_blocking().unwrap();
+    emulator.inject(Fault::CloseConnection);
+    let result = client(&emulator).exchange_blocking(ticket(&emulator));
+    assert!(
+        matches!(result, Err(ExchangeError::Transport(_))),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn timeout() {
+    let emulator = emulator().start_blocking().unwrap();
+    emulator.inject(Fault::Latency(Duration::from_millis(1500)));
+    let result = client(&emulator)
+        .with_timeout(Duration::from_millis(200))
+        .exchange_blocking(ticket(&emulator));
+    assert!(matches!(result, Err(ExchangeError::Timeout)), "{result:?}");
+}
+
+#[test]
+fn status() {
+    let emulator = emulator().start_blocking().unwrap();
+    emulator.inject(Fault::Status(503));
+    let result = client(&emulator).exchange_blocking(ticket(&emulator));
+    assert!(
+        matches!(result, Err(ExchangeError::Status { status: 503, .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn api() {
+    let emulator = emulator().start_blocking().unwrap();
+    let wrong = PhoneLogin::exchange_client(PoolSecret::new("wrong"))
+        .with_host(emulator.base_url())
+        .unwrap();
+    for shape in [
+        ErrorShape::ApiCode,
+        ErrorShape::ApiCodeHttp200,
+        ErrorShape::Code,
+    ] {
+        emulator.set_error_shape(shape);
+        let result = wrong.exchange_blocking(ticket(&emulator));
+        assert!(
+            matches!(
+                result,
+                Err(ExchangeError::Api {
+                    code: mini_program_login_emulator::codes::SECRET_WRONG,
+                    ..
+                })
+            ),
+            "{shape:?}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn decode() {
+    let emulator = emulator().start_blocking().unwrap();
+    emulator.inject(Fault::MalformedBody);
+    let result = client(&emulator).exchange_blocking(ticket(&emulator));
+    assert!(
+        matches!(result, Err(ExchangeError::Decode { .. })),
+        "{result:?}"
+    );
+    emulator.inject(Fault::OversizedBody(
+        mini_program_login::MAX_RESPONSE_BODY + 1,
+    ));
+    match client(&emulator).exchange_blocking(ticket(&emulator)) {
+        Err(ExchangeError::Decode { reason, .. }) => assert!(reason.contains("cap"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn inside_an_async_runtime_it_refuses_rather_than_panics() {
+    let emulator = emulator().start_blocking().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = client(&emulator);
+    let t = ticket(&emulator);
+    let result = runtime.block_on(async move { client.exchange_blocking(t) });
+    match result {
+        Err(ExchangeError::Transport(error)) => {
+            assert!(error.to_string().contains("exchange(..).await"), "{error}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,243 @@
+//! Everything a full flow and each failure produce, formatted every way a program might
+//! format it (`Debug`, pretty `Debug`, `Display`, error source chains) and traced at
+//! TRACE level, holds no secret, ticket, token or phone number.
+//!
+//! One test in its own binary: it installs the global tracing subscriber.
+
+mod common;
+
+use std::error::Error;
+use std::fmt::Debug;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use mini_program_login::{
+    ExchangeError, LaunchError, MiniProgramLogin, PoolSecret, Ticket, parse_response,
+};
+use mini_program_login_emulator::{Fault, UserChoice};
+
+/// Collects the tracing output.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Every way a value might be printed.
+#[derive(Default)]
+struct Printed {
+    text: Vec<String>,
+    /// Values that must appear nowhere.
+    forbidden: Vec<String>,
+}
+
+impl Printed {
+    fn value(&mut self, value: &dyn Debug) {
+        self.text.push(format!("{value:?}"));
+        self.text.push(format!("{value:#?}"));
+    }
+
+    fn error(&mut self, error: &(dyn Error + 'static)) {
+        self.value(&error);
+        let mut next = Some(error);
+        while let Some(e) = next {
+            self.text.push(e.to_string());
+            self.text.push(format!("{e:?}"));
+            next = e.source();
+        }
+    }
+
+    fn forbid(&mut self, secret: &str) {
+        assert!(!secret.is_empty());
+        self.forbidden.push(secret.to_owned());
+    }
+
+    fn ticket(&mut self, ticket: Ticket) -> Ticket {
+        self.forbid(ticket.expose_secret());
+        self.value(&ticket);
+        ticket
+    }
+}
+
+#[test]
+fn nothing_printed_or_traced_holds_a_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish(),
+    )
+    .unwrap();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut printed = Printed::default();
+    printed.forbid(SECRET);
+    printed.forbid(PHONE);
+    printed.forbid(SHARED_PHONE);
+
+    runtime.block_on(async {
+        let emulator = emulator().start().await.unwrap();
+        let client = client(&emulator);
+        printed.value(&client);
+        printed.value(&PoolSecret::new(SECRET));
+        printed.text.push(PoolSecret::new(SECRET).to_string());
+
+        // The whole flow.
+        let request = PhoneLogin::launch_request();
+        printed.value(&request);
+        let answer = emulator.mini_login(request.path(), UserChoice::approve().phone(SHARED_PHONE));
+        let first = PhoneLogin::parse_response(answer.err_code, answer.ext_msg.as_deref()).unwrap();
+        let user = client.exchange(printed.ticket(first)).await.unwrap();
+        assert_eq!(user.phone.as_deref(), Some(SHARED_PHONE));
+        printed.forbid(user.token.as_ref().unwrap().expose_secret());
+        printed.value(&user);
+        printed.value(&user.token);
+        let profile = user.wechat_profile().unwrap().unwrap();
+        assert_eq!(profile.phone.as_deref(), Some(SHARED_PHONE));
+        printed.value(&profile);
+        for entry in emulator.journal() {
+            printed.value(&entry);
+        }
+
+        // Each failure of the exchange.
+        let mut failures: Vec<ExchangeError> = Vec::new();
+        let expired_ticket = printed.ticket(expired(ticket_for::<PhoneLogin>(
+            &emulator,
+            UserChoice::approve(),
+        )));
+        failures.push(client.exchange(expired_ticket).await.unwrap_err());
+
+        let used = ticket_for::<PhoneLogin>(&emulator, UserChoice::approve());
+        let used_value = used.expose_secret().to_owned();
+        client.exchange(printed.ticket(used)).await.unwrap();
+        failures.push(
+            client
+                .exchange(Ticket::new(used_value).unwrap())
+                .await
+                .unwrap_err(),
+        );
+
+        let wrong = PhoneLogin::exchange_client(PoolSecret::new("wrong-secret-value"))
+            .with_host(emulator.base_url())
+            .unwrap();
+        printed.forbid("wrong-secret-value");
+        failures.push(
+            wrong
+                .exchange(printed.ticket(ticket(&emulator)))
+                .await
+                .unwrap_err(),
+        );
+
+        for fault in [
+            Fault::Status(502),
+            Fault::MalformedBody,
+            Fault::CloseConnection,
+            Fault::OversizedBody(2 << 20),
+        ] {
+            emulator.inject(fault);
+            failures.push(
+                client
+                    .exchange(printed.ticket(ticket(&emulator)))
+                    .await
+                    .unwrap_err(),
+            );
+        }
+        emulator.inject(Fault::Latency(Duration::from_millis(800)));
+        let hasty = client.clone().with_timeout(Duration::from_millis(100));
+        failures.push(
+            hasty
+                .exchange(printed.ticket(ticket(&emulator)))
+                .await
+                .unwrap_err(),
+        );
+
+        let refused = PhoneLogin::exchange_client(PoolSecret::new(SECRET))
+            .with_host(&refused_host())
+            .unwrap();
+        failures.push(
+            refused
+                .exchange(printed.ticket(ticket(&emulator)))
+                .await
+                .unwrap_err(),
+        );
+
+        let kinds: Vec<String> = failures
+            .iter()
+            .map(|e| {
+                format!("{e:?}")
+                    .split([' ', '(', '{'])
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        for kind in [
+            "TicketExpired",
+            "Api",
+            "Status",
+            "Decode",
+            "Transport",
+            "Timeout",
+        ] {
+            assert!(kinds.iter().any(|k| k == kind), "no {kind} among {kinds:?}");
+        }
+        for failure in &failures {
+            printed.error(failure);
+        }
+    });
+
+    // Each failure of the launch, including one whose extMsg carries tickets.
+    printed.forbid("tkt-one-0a1b2c");
+    printed.forbid("tkt-two-3d4e5f");
+    for (err_code, ext_msg) in [
+        (-2, Some("code=200&ticket=tkt-one-0a1b2c")),
+        (-4, Some("code=200&ticket=tkt-one-0a1b2c")),
+        (
+            0,
+            Some(
+                "code=400&message=%E7%94%A8%E6%88%B7%E5%8F%96%E6%B6%88%E6%8E%88%E6%9D%83&ticket=tkt-one-0a1b2c",
+            ),
+        ),
+        (
+            0,
+            Some("code=200&ticket=tkt-one-0a1b2c&ticket=tkt-two-3d4e5f"),
+        ),
+        (0, Some("code=abc&ticket=tkt-one-0a1b2c")),
+        (0, None),
+    ] {
+        let error: LaunchError = parse_response(err_code, ext_msg).unwrap_err();
+        printed.error(&error);
+    }
+
+    let traced = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        traced.contains("mini_program_login.exchange"),
+        "the exchange was not traced:\n{traced}"
+    );
+    assert!(traced.contains("pool=5e4cdd055df3df65dc58b97d"), "{traced}");
+    assert!(traced.contains("status=200"), "{traced}");
+    assert!(traced.contains("code=2612"), "{traced}");
+    printed.text.push(traced);
+
+    for text in &printed.text {
+        for secret in &printed.forbidden {
+            assert!(
+                !text.contains(secret.as_str()),
+                "found {secret:?} in:\n{text}"
+            );
+        }
+    }
+}
