@@ -432,19 +432,7 @@ impl EmulatorBuilder {
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
-        let users = if self.users.is_empty() {
-            WechatUser::defaults()
-        } else {
-            self.users
-        };
-        let shared = Arc::new(state::Shared::new(
-            self.pools,
-            users,
-            self.response_shape,
-            self.error_shape,
-            self.clock,
-            self.log_requests,
-        ));
+        let shared = Arc::new(state::Shared::new(self));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(http::serve(listener, Arc::clone(&shared), stopped));
         Ok(Emulator {

@@ -12,8 +12,8 @@ use subtle::ConstantTimeEq as _;
 
 use crate::clock::Clock;
 use crate::{
-    ErrorShape, Fault, JournalEntry, Outcome, PoolConfig, ResponseShape, UserChoice, WechatUser,
-    codes,
+    EmulatorBuilder, ErrorShape, Fault, JournalEntry, Outcome, PoolConfig, ResponseShape,
+    UserChoice, WechatUser, codes,
 };
 
 /// WeChat's `errCode` for a user who backed out.
@@ -85,16 +85,15 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        pools: Vec<PoolConfig>,
-        users: Vec<WechatUser>,
-        response_shape: ResponseShape,
-        error_shape: ErrorShape,
-        clock: Clock,
-        log_requests: bool,
-    ) -> Self {
+    pub(crate) fn new(config: EmulatorBuilder) -> Self {
+        let clock = config.clock;
         let now = clock.now();
-        let users = users
+        let seeds = if config.users.is_empty() {
+            WechatUser::defaults()
+        } else {
+            config.users
+        };
+        let users = seeds
             .into_iter()
             .map(|seed| User {
                 seed,
@@ -105,16 +104,16 @@ impl Shared {
             .collect();
         Self {
             inner: Mutex::new(Inner {
-                pools: pools.into_iter().map(|p| (p.id, p)).collect(),
+                pools: config.pools.into_iter().map(|p| (p.id, p)).collect(),
                 users,
                 tickets: HashMap::new(),
-                response_shape,
-                error_shape,
+                response_shape: config.response_shape,
+                error_shape: config.error_shape,
                 faults: VecDeque::new(),
                 journal: Vec::new(),
             }),
             clock,
-            log_requests,
+            log_requests: config.log_requests,
         }
     }
 

@@ -44,6 +44,23 @@ fn start(extra: &[&str]) -> Running {
     Running { child, base_url }
 }
 
+/// A ticket from the emulated Mini Login, over HTTP as an app in development gets one.
+fn mint(client: &reqwest::blocking::Client, running: &Running, get_phone: bool) -> String {
+    let path = format!(
+        "/routes/explore?userPoolId={POOL}&getPhone={}&fromApp=1&useSelfWxapp=0",
+        u8::from(get_phone)
+    );
+    let minted: Value = client
+        .post(format!("{}/__emulator/mini-login", running.base_url))
+        .json(&json!({"path": path, "outcome": "approve"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let ticket = mini_program_login::parse_result(minted["ext_msg"].as_str().unwrap()).unwrap();
+    ticket.expose_secret().to_owned()
+}
+
 fn interrupt_and_wait(running: &mut Running) -> std::process::ExitStatus {
     let pid = running.child.id().to_string();
     assert!(
@@ -77,16 +94,7 @@ fn answers_on_its_port_logs_safely_and_stops_on_sigint() {
         .unwrap();
     assert_eq!(health.status(), 200);
 
-    let path = format!("/routes/explore?userPoolId={POOL}&getPhone=1&fromApp=1&useSelfWxapp=0");
-    let minted: Value = client
-        .post(format!("{}/__emulator/mini-login", running.base_url))
-        .json(&json!({"path": path, "outcome": "approve"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let ticket = mini_program_login::parse_result(minted["ext_msg"].as_str().unwrap()).unwrap();
-    let ticket = ticket.expose_secret().to_owned();
+    let ticket = mint(&client, &running, true);
     let user = client
         .post(format!("{}/oauth/app2wxapp/auth/{POOL}", running.base_url))
         .json(&json!({"ticket": ticket, "secret": SECRET}))
@@ -128,18 +136,10 @@ fn answers_on_its_port_logs_safely_and_stops_on_sigint() {
 fn a_pool_without_secret() {
     let mut running = start(&["--no-secret", "--quiet"]);
     let client = reqwest::blocking::Client::new();
-    let path = format!("/routes/explore?userPoolId={POOL}&getPhone=0&fromApp=1&useSelfWxapp=0");
-    let minted: Value = client
-        .post(format!("{}/__emulator/mini-login", running.base_url))
-        .json(&json!({"path": path, "outcome": "approve"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let ticket = mini_program_login::parse_result(minted["ext_msg"].as_str().unwrap()).unwrap();
+    let ticket = mint(&client, &running, false);
     let user = client
         .post(format!("{}/oauth/app2wxapp/auth/{POOL}", running.base_url))
-        .json(&json!({"ticket": ticket.expose_secret()}))
+        .json(&json!({ "ticket": ticket }))
         .send()
         .unwrap();
     assert_eq!(user.status(), 200);

@@ -185,14 +185,7 @@ impl ExchangeClient {
             .send()
             .await
             .map_err(transport)?;
-        let status = response.status().as_u16();
-        trace.status(status);
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_RESPONSE_BODY as u64)
-        {
-            return Err(too_large());
-        }
+        let status = received(trace, response.status(), response.content_length())?;
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > MAX_RESPONSE_BODY {
@@ -245,14 +238,7 @@ impl ExchangeClient {
             .body(body)
             .send()
             .map_err(transport)?;
-        let status = response.status().as_u16();
-        trace.status(status);
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_RESPONSE_BODY as u64)
-        {
-            return Err(too_large());
-        }
+        let status = received(trace, response.status(), response.content_length())?;
         let mut body = Vec::new();
         response
             .take(MAX_RESPONSE_BODY as u64 + 1)
@@ -283,6 +269,20 @@ fn transport(error: reqwest::Error) -> ExchangeError {
     } else {
         ExchangeError::Transport(TransportError::from_reqwest(error))
     }
+}
+
+/// Records the status of an answer and refuses one that declares a body over the cap.
+fn received(
+    trace: &Trace,
+    status: reqwest::StatusCode,
+    content_length: Option<u64>,
+) -> Result<u16, ExchangeError> {
+    let status = status.as_u16();
+    trace.status(status);
+    if content_length.is_some_and(|n| n > MAX_RESPONSE_BODY as u64) {
+        return Err(too_large());
+    }
+    Ok(status)
 }
 
 fn too_large() -> ExchangeError {
