@@ -87,26 +87,29 @@ async fn journal_and_limit(
         user_agent: header(header::USER_AGENT),
         body: Vec::new(),
     };
-    let response = match read_capped(body).await {
+    let capped = read_capped(body).await;
+    if let Capped::Whole(bytes) = &capped {
+        entry.body = bytes.to_vec();
+    }
+    // Never the query or the body: either may carry a ticket or a secret.
+    let logged = shared
+        .log_requests
+        .then(|| format!("{} {}", entry.method, entry.path));
+    shared.record(entry);
+    let response = match capped {
         Capped::Whole(bytes) => {
-            entry.body = bytes.to_vec();
-            shared.record(entry.clone());
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        Capped::TooLarge => {
-            shared.record(entry.clone());
-            api_error(
-                ErrorShape::ApiCode,
-                ApiError::new(
-                    413,
-                    codes::BODY_TOO_LARGE,
-                    format!("the body is over {MAX_REQUEST_BODY} bytes"),
-                ),
-            )
-        }
+        Capped::TooLarge => api_error(
+            ErrorShape::ApiCode,
+            ApiError::new(
+                413,
+                codes::BODY_TOO_LARGE,
+                format!("the body is over {MAX_REQUEST_BODY} bytes"),
+            ),
+        ),
         Capped::Broken => {
-            shared.record(entry.clone());
             let mut response = api_error(
                 ErrorShape::ApiCode,
                 ApiError::new(400, codes::INVALID_BODY, "the body could not be read"),
@@ -117,17 +120,14 @@ async fn journal_and_limit(
             response
         }
     };
-    if shared.log_requests {
-        // Never the query or the body: either may carry a ticket or a secret.
+    if let Some(request) = logged {
         #[allow(
             clippy::print_stderr,
             reason = "request logging is the point of `log_requests`"
         )]
         {
             eprintln!(
-                "{} {} -> {} ({} ms)",
-                entry.method,
-                entry.path,
+                "{request} -> {} ({} ms)",
                 response.status().as_u16(),
                 started.elapsed().as_millis()
             );

@@ -614,10 +614,8 @@ impl std::ops::Deref for BlockingEmulator {
 }
 
 impl Drop for BlockingEmulator {
+    // The emulator field, dropped after this, signals the server to stop.
     fn drop(&mut self) {
-        if let Some(stop) = self.emulator.stop.take() {
-            let _ = stop.send(());
-        }
         if let Some(runtime) = self.runtime.take() {
             // Never blocks, so dropping inside an async context cannot panic.
             runtime.shutdown_background();

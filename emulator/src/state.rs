@@ -359,10 +359,11 @@ fn check_launch(
     let Some(pool) = param("userPoolId") else {
         return bad("userPoolId is required");
     };
-    let Ok(pool) = pool.parse::<PoolId>() else {
-        return Err((404, "user pool not found".to_owned()));
-    };
-    let Some(config) = pools.get(&pool) else {
+    let Some((pool, config)) = pool
+        .parse::<PoolId>()
+        .ok()
+        .and_then(|id| pools.get(&id).map(|config| (id, config)))
+    else {
         return Err((404, "user pool not found".to_owned()));
     };
     if param("fromApp") != Some("1") {
