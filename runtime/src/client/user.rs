@@ -131,43 +131,45 @@ impl UserInfo {
     }
 
     /// Decodes a user object. Only `_id` is required.
-    pub(crate) fn from_object(mut object: Map<String, Value>) -> Result<Self, FieldError> {
-        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
-        let id = match take("_id") {
+    pub(crate) fn from_object(object: Map<String, Value>) -> Result<Self, FieldError> {
+        let mut fields = Fields(object);
+        let id = match fields.take("_id") {
             Some(Value::String(id)) if !id.is_empty() => id,
             // Some deployments answer `id` rather than `_id`.
-            _ => match take("id") {
+            _ => match fields.take("id") {
                 Some(Value::String(id)) if !id.is_empty() => id,
                 _ => return Err(FieldError::new("_id", "a non-empty string")),
             },
         };
         let user = Self {
             id,
-            username: string(take("username"), "username")?,
-            nickname: string(take("nickname"), "nickname")?,
-            company: string(take("company"), "company")?,
-            photo: string(take("photo"), "photo")?,
-            phone: string(take("phone"), "phone")?,
-            email: string(take("email"), "email")?,
-            email_verified: boolean(take("emailVerified"), "emailVerified")?,
-            phone_verified: boolean(take("phoneVerified"), "phoneVerified")?,
-            blocked: boolean(take("blocked"), "blocked")?,
-            is_deleted: boolean(take("isDeleted"), "isDeleted")?,
-            logins_count: count(take("loginsCount"), "loginsCount")?,
-            register_method: string(take("registerMethod"), "registerMethod")?,
-            unionid: string(take("unionid"), "unionid")?,
-            openid: string(take("openid"), "openid")?,
-            oauth: json_string(take("oauth"), "oauth")?,
-            metadata: metadata(take("metadata")),
-            last_ip: string(take("lastIP"), "lastIP")?,
-            last_login: timestamp(take("lastLogin"), "lastLogin")?,
-            signed_up: timestamp(take("signedUp"), "signedUp")?,
-            token_expired_at: timestamp(take("tokenExpiredAt"), "tokenExpiredAt")?,
-            token: string(take("token"), "token")?.map(|t| AccessToken(SecretString::from(t))),
+            username: fields.string("username")?,
+            nickname: fields.string("nickname")?,
+            company: fields.string("company")?,
+            photo: fields.string("photo")?,
+            phone: fields.string("phone")?,
+            email: fields.string("email")?,
+            email_verified: fields.boolean("emailVerified")?,
+            phone_verified: fields.boolean("phoneVerified")?,
+            blocked: fields.boolean("blocked")?,
+            is_deleted: fields.boolean("isDeleted")?,
+            logins_count: fields.count("loginsCount")?,
+            register_method: fields.string("registerMethod")?,
+            unionid: fields.string("unionid")?,
+            openid: fields.string("openid")?,
+            oauth: fields.json_string("oauth")?,
+            metadata: fields.metadata("metadata"),
+            last_ip: fields.string("lastIP")?,
+            last_login: fields.timestamp("lastLogin")?,
+            signed_up: fields.timestamp("signedUp")?,
+            token_expired_at: fields.timestamp("tokenExpiredAt")?,
+            token: fields
+                .string("token")?
+                .map(|t| AccessToken(SecretString::from(t))),
             extra: Map::new(),
         };
         Ok(Self {
-            extra: object,
+            extra: fields.0,
             ..user
         })
     }
@@ -177,22 +179,22 @@ impl UserInfo {
         let Some(oauth) = self.oauth.as_deref().filter(|o| !o.trim().is_empty()) else {
             return Ok(None);
         };
-        let Ok(Value::Object(mut object)) = serde_json::from_str(oauth) else {
+        let Ok(Value::Object(object)) = serde_json::from_str(oauth) else {
             return Err(ProfileError::NotAnObject);
         };
-        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
+        let mut fields = Fields(object);
         let field = ProfileError::Field;
         Ok(Some(WechatProfile {
-            nick_name: string(take("nickName"), "nickName").map_err(field)?,
-            avatar_url: string(take("avatarUrl"), "avatarUrl").map_err(field)?,
-            phone: string(take("phone"), "phone").map_err(field)?,
-            openid: string(take("openid"), "openid").map_err(field)?,
-            unionid: string(take("unionid"), "unionid").map_err(field)?,
-            gender: Gender::from_json(take("gender")).map_err(field)?,
-            language: string(take("language"), "language").map_err(field)?,
-            city: string(take("city"), "city").map_err(field)?,
-            province: string(take("province"), "province").map_err(field)?,
-            country: string(take("country"), "country").map_err(field)?,
+            nick_name: fields.string("nickName").map_err(field)?,
+            avatar_url: fields.string("avatarUrl").map_err(field)?,
+            phone: fields.string("phone").map_err(field)?,
+            openid: fields.string("openid").map_err(field)?,
+            unionid: fields.string("unionid").map_err(field)?,
+            gender: Gender::from_json(fields.take("gender")).map_err(field)?,
+            language: fields.string("language").map_err(field)?,
+            city: fields.string("city").map_err(field)?,
+            province: fields.string("province").map_err(field)?,
+            country: fields.string("country").map_err(field)?,
         }))
     }
 
@@ -202,61 +204,71 @@ impl UserInfo {
     }
 }
 
-fn string(value: Option<Value>, field: &str) -> Result<Option<String>, FieldError> {
-    match value {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(FieldError::new(field, "a string")),
-    }
-}
+/// A JSON object's fields, taken out one by one by name, so that each name is written
+/// once and what is left over is the fields nobody asked for. `null` counts as absent.
+struct Fields(Map<String, Value>);
 
-fn boolean(value: Option<Value>, field: &str) -> Result<Option<bool>, FieldError> {
-    match value {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(b)),
-        Some(_) => Err(FieldError::new(field, "true or false")),
+impl Fields {
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|v| !v.is_null())
     }
-}
 
-fn count(value: Option<Value>, field: &str) -> Result<Option<u64>, FieldError> {
-    match value {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| FieldError::new(field, "a whole number")),
-        Some(_) => Err(FieldError::new(field, "a whole number")),
+    fn string(&mut self, key: &str) -> Result<Option<String>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(FieldError::new(key, "a string")),
+        }
     }
-}
 
-/// `oauth` arrives as a string holding JSON; some deployments send the object itself.
-fn json_string(value: Option<Value>, field: &str) -> Result<Option<String>, FieldError> {
-    match value {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(object @ Value::Object(_)) => Ok(Some(object.to_string())),
-        Some(_) => Err(FieldError::new(field, "a string holding JSON")),
+    fn boolean(&mut self, key: &str) -> Result<Option<bool>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(_) => Err(FieldError::new(key, "true or false")),
+        }
     }
-}
 
-/// `metadata` arrives as a string holding JSON (often `"\"\""`); kept as the string if
-/// it holds no JSON.
-fn metadata(value: Option<Value>) -> Option<Value> {
-    match value? {
-        Value::String(s) => Some(serde_json::from_str(&s).unwrap_or(Value::String(s))),
-        other => Some(other),
+    fn count(&mut self, key: &str) -> Result<Option<u64>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| FieldError::new(key, "a whole number")),
+            Some(_) => Err(FieldError::new(key, "a whole number")),
+        }
     }
-}
 
-fn timestamp(value: Option<Value>, field: &str) -> Result<Option<OffsetDateTime>, FieldError> {
-    let expected = "an ISO-8601 timestamp";
-    match value {
-        None => Ok(None),
-        Some(Value::String(s)) => OffsetDateTime::parse(&s, &Rfc3339)
-            .or_else(|_| OffsetDateTime::parse(&s, &Iso8601::DEFAULT))
-            .map(Some)
-            .map_err(|_| FieldError::new(field, expected)),
-        Some(_) => Err(FieldError::new(field, expected)),
+    /// `oauth` arrives as a string holding JSON; some deployments send the object itself.
+    fn json_string(&mut self, key: &str) -> Result<Option<String>, FieldError> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(object @ Value::Object(_)) => Ok(Some(object.to_string())),
+            Some(_) => Err(FieldError::new(key, "a string holding JSON")),
+        }
+    }
+
+    /// `metadata` arrives as a string holding JSON (often `"\"\""`); kept as the string
+    /// if it holds no JSON.
+    fn metadata(&mut self, key: &str) -> Option<Value> {
+        match self.take(key)? {
+            Value::String(s) => Some(serde_json::from_str(&s).unwrap_or(Value::String(s))),
+            other => Some(other),
+        }
+    }
+
+    fn timestamp(&mut self, key: &str) -> Result<Option<OffsetDateTime>, FieldError> {
+        let expected = "an ISO-8601 timestamp";
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => OffsetDateTime::parse(&s, &Rfc3339)
+                .or_else(|_| OffsetDateTime::parse(&s, &Iso8601::DEFAULT))
+                .map(Some)
+                .map_err(|_| FieldError::new(key, expected)),
+            Some(_) => Err(FieldError::new(key, expected)),
+        }
     }
 }
 
