@@ -108,10 +108,12 @@ impl LaunchRequest {
             pool: Unset,
             from_app: Unset,
             self_wxapp: Unset,
-            get_phone: false,
-            program_type: MiniProgramType::Release,
-            user_name: None,
-            page: Cow::Borrowed(DEFAULT_PAGE),
+            options: Options {
+                get_phone: false,
+                program_type: MiniProgramType::Release,
+                user_name: None,
+                page: DEFAULT_PAGE,
+            },
         }
     }
 
@@ -257,10 +259,17 @@ pub struct LaunchRequestBuilder<P = Unset, F = Unset, S = Unset> {
     pool: P,
     from_app: F,
     self_wxapp: S,
+    options: Options,
+}
+
+/// The settings that have defaults, carried unchanged across the state changes.
+#[derive(Debug, Clone)]
+struct Options {
     get_phone: bool,
     program_type: MiniProgramType,
     user_name: Option<OriginalId>,
-    page: Cow<'static, str>,
+    /// `DEFAULT_PAGE`, or a page the attribute macro checked.
+    page: &'static str,
 }
 
 impl<P, F, S> LaunchRequestBuilder<P, F, S> {
@@ -270,10 +279,7 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
             pool: PoolSet(pool),
             from_app: self.from_app,
             self_wxapp: self.self_wxapp,
-            get_phone: self.get_phone,
-            program_type: self.program_type,
-            user_name: self.user_name,
-            page: self.page,
+            options: self.options,
         }
     }
 
@@ -284,10 +290,7 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
             pool: self.pool,
             from_app: FromAppSet,
             self_wxapp: self.self_wxapp,
-            get_phone: self.get_phone,
-            program_type: self.program_type,
-            user_name: self.user_name,
-            page: self.page,
+            options: self.options,
         }
     }
 
@@ -298,36 +301,33 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
             pool: self.pool,
             from_app: self.from_app,
             self_wxapp: SelfWxappSet(own),
-            get_phone: self.get_phone,
-            program_type: self.program_type,
-            user_name: self.user_name,
-            page: self.page,
+            options: self.options,
         }
     }
 
     /// Asks the user to share their phone number (`getPhone=1`). Default `false`.
     pub fn get_phone(mut self, get_phone: bool) -> Self {
-        self.get_phone = get_phone;
+        self.options.get_phone = get_phone;
         self
     }
 
     /// The mini program's build flavour. Default [`MiniProgramType::Release`].
     pub fn program_type(mut self, program_type: MiniProgramType) -> Self {
-        self.program_type = program_type;
+        self.options.program_type = program_type;
         self
     }
 
     /// The original id of the mini program to open, for your own copy of Mini Login.
     /// Default: the vendor's, [`OriginalId::MINI_LOGIN`].
     pub fn user_name(mut self, user_name: OriginalId) -> Self {
-        self.user_name = Some(user_name);
+        self.options.user_name = Some(user_name);
         self
     }
 
     /// A page already checked by the attribute macro (starts with `/`, no `?`, `#` or
     /// whitespace).
     pub(crate) fn page(mut self, page: &'static str) -> Self {
-        self.page = Cow::Borrowed(page);
+        self.options.page = page;
         self
     }
 
@@ -340,16 +340,17 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
         F: FromAppGiven,
         S: SelfWxappGiven,
     {
-        let user_name = self.user_name.unwrap_or(OriginalId::MINI_LOGIN);
+        let options = self.options;
+        let user_name = options.user_name.unwrap_or(OriginalId::MINI_LOGIN);
         LaunchRequest {
             user_name: Cow::Owned(user_name.as_str().to_owned()),
             path: Cow::Owned(launch_path(
-                &self.page,
+                options.page,
                 &self.pool.pool(),
-                self.get_phone,
+                options.get_phone,
                 self.self_wxapp.self_wxapp(),
             )),
-            program_type: self.program_type,
+            program_type: options.program_type,
         }
     }
 }
