@@ -169,6 +169,30 @@ pub(crate) fn launch_path(page: &str, pool: &PoolId, get_phone: bool, self_wxapp
     )
 }
 
+/// Why [`LaunchRequestBuilder::try_build`] refused: the mini program to open does not
+/// agree with `use_self_wxapp`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MismatchedMiniProgram {
+    /// `use_self_wxapp(true)` without the original id of the customer's own copy.
+    #[error(
+        "`use_self_wxapp(true)` opens your own copy of Mini Login: give its original id with `.user_name(..)`"
+    )]
+    OwnWithoutUserName,
+    /// `use_self_wxapp(true)` with the vendor's original id.
+    #[error(
+        "`use_self_wxapp(true)` opens your own copy of Mini Login, but the user name given is the vendor's ({}); use your mini program's original id, or `use_self_wxapp(false)`",
+        OriginalId::MINI_LOGIN
+    )]
+    OwnIsTheVendors,
+    /// `use_self_wxapp(false)` with another mini program's original id.
+    #[error(
+        "`use_self_wxapp(false)` opens the vendor's Mini Login ({vendor}), not {0}; use `use_self_wxapp(true)` for your own copy",
+        vendor = OriginalId::MINI_LOGIN
+    )]
+    UserNameWithVendors(OriginalId),
+}
+
 pub use builder_state::{
     FromAppGiven, FromAppSet, PoolGiven, PoolSet, SelfWxappGiven, SelfWxappSet, Unset,
 };
@@ -331,7 +355,13 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
         self
     }
 
-    /// The launch request.
+    /// The launch request, as told.
+    ///
+    /// The pairing of [`use_self_wxapp`](Self::use_self_wxapp) and
+    /// [`user_name`](Self::user_name) is not checked here: without a user name the
+    /// vendor's Mini Login is opened, whatever `use_self_wxapp` says. When both come from
+    /// run-time configuration, use [`try_build`](Self::try_build), which refuses a
+    /// pairing Mini Login would not serve.
     // The bounds sit on this method, not on the impl, so that the compiler shows the
     // `on_unimplemented` message naming the missing call.
     pub fn build(self) -> LaunchRequest
@@ -340,8 +370,40 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
         F: FromAppGiven,
         S: SelfWxappGiven,
     {
+        let user_name = self.options.user_name.unwrap_or(OriginalId::MINI_LOGIN);
+        self.assemble(user_name)
+    }
+
+    /// The launch request, once the mini program to open agrees with `use_self_wxapp`:
+    /// `use_self_wxapp(true)` needs the original id of your own copy
+    /// ([`user_name`](Self::user_name)), and `use_self_wxapp(false)` opens only the
+    /// vendor's Mini Login. The attribute macro makes the same checks at compile time.
+    pub fn try_build(self) -> Result<LaunchRequest, MismatchedMiniProgram>
+    where
+        P: PoolGiven,
+        F: FromAppGiven,
+        S: SelfWxappGiven,
+    {
+        let own = self.self_wxapp.self_wxapp();
+        let user_name = match (own, self.options.user_name) {
+            (true, None) => return Err(MismatchedMiniProgram::OwnWithoutUserName),
+            (true, Some(id)) if id == OriginalId::MINI_LOGIN => {
+                return Err(MismatchedMiniProgram::OwnIsTheVendors);
+            }
+            (false, Some(id)) if id != OriginalId::MINI_LOGIN => {
+                return Err(MismatchedMiniProgram::UserNameWithVendors(id));
+            }
+            (_, id) => id.unwrap_or(OriginalId::MINI_LOGIN),
+        };
+        Ok(self.assemble(user_name))
+    }
+
+    fn assemble(self, user_name: OriginalId) -> LaunchRequest
+    where
+        P: PoolGiven,
+        S: SelfWxappGiven,
+    {
         let options = self.options;
-        let user_name = options.user_name.unwrap_or(OriginalId::MINI_LOGIN);
         LaunchRequest {
             user_name: Cow::Owned(user_name.as_str().to_owned()),
             path: Cow::Owned(launch_path(
@@ -400,6 +462,53 @@ mod tests {
             "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=1"
         );
         assert_eq!(a.program_type().code(), 2);
+    }
+
+    #[test]
+    fn try_build_checks_which_mini_program_is_opened() {
+        let base = || {
+            LaunchRequest::builder()
+                .pool(POOL.parse().unwrap())
+                .from_app()
+        };
+        let own: OriginalId = "gh_0123456789ab".parse().unwrap();
+
+        let vendor = base().use_self_wxapp(false).try_build().unwrap();
+        assert_eq!(vendor, base().use_self_wxapp(false).build());
+        let vendor_named = base()
+            .use_self_wxapp(false)
+            .user_name(OriginalId::MINI_LOGIN)
+            .try_build();
+        assert_eq!(vendor_named, Ok(vendor));
+        let own_request = base()
+            .use_self_wxapp(true)
+            .user_name(own)
+            .try_build()
+            .unwrap();
+        assert_eq!(own_request.user_name(), "gh_0123456789ab");
+        assert!(own_request.path().ends_with("&useSelfWxapp=1"));
+
+        assert_eq!(
+            base().use_self_wxapp(true).try_build(),
+            Err(MismatchedMiniProgram::OwnWithoutUserName)
+        );
+        assert_eq!(
+            base()
+                .user_name(OriginalId::MINI_LOGIN)
+                .use_self_wxapp(true)
+                .try_build(),
+            Err(MismatchedMiniProgram::OwnIsTheVendors)
+        );
+        let err = base()
+            .user_name(own)
+            .use_self_wxapp(false)
+            .try_build()
+            .unwrap_err();
+        assert_eq!(err, MismatchedMiniProgram::UserNameWithVendors(own));
+        assert_eq!(
+            err.to_string(),
+            "`use_self_wxapp(false)` opens the vendor's Mini Login (gh_a781a791e29e), not gh_0123456789ab; use `use_self_wxapp(true)` for your own copy"
+        );
     }
 
     #[test]

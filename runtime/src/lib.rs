@@ -59,6 +59,7 @@ pub mod builder {
 pub use config::MiniProgramLogin;
 pub use launch::{
     DEFAULT_PAGE, InvalidMiniProgramType, LaunchRequest, LaunchRequestBuilder, MiniProgramType,
+    MismatchedMiniProgram,
 };
 pub use pool::{InvalidOriginalId, InvalidPoolId, OriginalId, PoolId};
 pub use result::{
