@@ -254,6 +254,11 @@ impl Ticket {
         self.received_at.elapsed()
     }
 
+    /// How long it has left to live; zero once expired.
+    pub fn remaining(&self) -> Duration {
+        self.ttl.saturating_sub(self.age())
+    }
+
     /// Whether its lifetime is over, so that GenAuth would refuse it.
     pub fn is_expired(&self) -> bool {
         self.age() >= self.ttl
@@ -476,6 +481,7 @@ mod tests {
             .unwrap();
         assert_eq!(t.ttl(), Duration::from_secs(30));
         assert!(!t.is_expired());
+        assert!(t.remaining() <= t.ttl() && t.remaining() > Duration::from_secs(29));
         assert!(t.received_at() <= Instant::now());
         let debug = format!("{t:?}");
         assert!(!debug.contains("SECRET-TICKET"), "{debug}");
@@ -486,7 +492,9 @@ mod tests {
         );
 
         let long_ago = Instant::now().checked_sub(Duration::from_secs(31)).unwrap();
-        assert!(t.with_received_at(long_ago).is_expired());
+        let t = t.with_received_at(long_ago);
+        assert!(t.is_expired());
+        assert_eq!(t.remaining(), Duration::ZERO);
     }
 
     #[test]
