@@ -22,12 +22,13 @@ use proc_macro::TokenStream;
 /// Checks a Mini Login configuration at compile time and implements
 /// `mini_program_login::MiniProgramLogin` for the struct.
 ///
-/// ```ignore
+/// ```text
 /// #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
 /// pub struct Login;
 /// ```
 ///
-/// See the `mini-program-login` crate for every key.
+/// See the `mini-program-login` crate for every key; its documentation and README
+/// carry the compiled examples.
 #[proc_macro_attribute]
 pub fn mini_program_login(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::mini_program_login(attr.into(), item.into()).into()
