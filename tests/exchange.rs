@@ -327,32 +327,7 @@ fn hosts_are_checked_at_run_time_too() {
 }
 
 /// The user object of the vendor's documentation (v1 shape), every field present.
-const DOCUMENTATION_SAMPLE: &str = r#"{
-    "_id": "5e4cdd055df3df65dc58b97e",
-    "username": "wechat_user",
-    "nickname": "微信用户",
-    "company": "Authing",
-    "photo": "https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132",
-    "phone": "13800138000",
-    "email": "user@example.com",
-    "emailVerified": false,
-    "phoneVerified": true,
-    "blocked": false,
-    "isDeleted": false,
-    "loginsCount": 12,
-    "registerMethod": "oauth:app2wxapp",
-    "unionid": "oUnion-abc",
-    "openid": "oOpen-abc",
-    "oauth": "{\"nickName\":\"微信用户\",\"gender\":1,\"language\":\"zh_CN\",\"city\":\"\",\"province\":\"\",\"country\":\"\",\"avatarUrl\":\"https://thirdwx.qlogo.cn/mmopen/vi_32/abc/132\",\"phone\":\"13800138000\",\"openid\":\"oOpen-abc\",\"unionid\":\"oUnion-abc\"}",
-    "metadata": "\"\"",
-    "lastIP": "61.148.0.1",
-    "lastLogin": "2020-02-20T08:10:51.000Z",
-    "signedUp": "2020-02-19T07:45:12.394Z",
-    "tokenExpiredAt": "2020-03-06T08:10:51.000+08:00",
-    "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjp7fX0.c2lnbmF0dXJl",
-    "group": null,
-    "__v": 0
-}"#;
+const DOCUMENTATION_SAMPLE: &str = include_str!("fixtures/documentation-sample.json");
 
 #[test]
 fn the_documentation_sample_decodes_with_every_field_typed() {

@@ -19,10 +19,8 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::state::{ApiError, Shared, random_hex};
-use crate::{
-    ErrorShape, Fault, JournalEntry, MAX_REQUEST_BODY, Outcome, ResponseShape, UserChoice, codes,
-};
+use crate::state::{Answering, ApiError, Shared, random_hex};
+use crate::{ErrorShape, Fault, JournalEntry, MAX_REQUEST_BODY, Outcome, UserChoice, codes};
 
 /// Bodies are read (and dropped past [`MAX_REQUEST_BODY`]) up to this size, so that a
 /// client sending too much still reads the 413; beyond it the connection is closed.
@@ -173,14 +171,17 @@ async fn exchange(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fault = shared.next_fault();
+    let Answering {
+        fault,
+        response_shape,
+        error_shape,
+    } = shared.answering();
     if let Some(Fault::Latency(delay)) = &fault {
         tokio::time::sleep(*delay).await;
     }
     if let Some(Fault::Status(status)) = fault {
         return html_status(status);
     }
-    let shape = shared.error_shape();
     let outcome = if is_json(&headers) {
         let pool = pool.map(|Path(p)| p).unwrap_or_default();
         shared.exchange(&pool, &body)
@@ -194,8 +195,14 @@ async fn exchange(
         ),
         (Some(Fault::CloseConnection), _) => close_mid_response(),
         (Some(Fault::OversizedBody(size)), _) => oversized(size),
-        (_, Err(error)) => api_error(shape, error),
-        (_, Ok(user)) => success(shared.response_shape(), user),
+        (_, Err(error)) => api_error(error_shape, error),
+        (_, Ok(user)) => match user.to_json(response_shape) {
+            Ok(body) => json_text(StatusCode::OK, body),
+            Err(_) => api_error(
+                error_shape,
+                ApiError::new(500, codes::SYSTEM_BUSY, "the user could not be written"),
+            ),
+        },
     }
 }
 
@@ -274,19 +281,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn success(shape: ResponseShape, user: Value) -> Response {
-    let body = match shape {
-        ResponseShape::Raw => user,
-        ResponseShape::Envelope => {
-            json!({ "code": 200, "message": "获取用户信息成功", "data": user })
-        }
-        ResponseShape::EnvelopeStringData => {
-            json!({ "code": 200, "message": "获取用户信息成功", "data": user.to_string() })
-        }
-    };
-    json_value(StatusCode::OK, &body)
 }
 
 pub(crate) fn api_error(shape: ErrorShape, error: ApiError) -> Response {

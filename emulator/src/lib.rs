@@ -52,11 +52,14 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use clock::Clock;
-pub use state::MiniLoginResult;
+pub use state::{JOURNAL_CAPACITY, MiniLoginResult};
 
 /// The error codes the emulator answers with, in `apiCode` (or `code`, in the legacy
 /// shape). The vendor documents none of these situations except an unknown pool.
 pub mod codes {
+    /// The emulator could not write its answer (HTTP 500); not expected to happen.
+    /// GenAuth's own "system busy".
+    pub const SYSTEM_BUSY: i64 = 1000;
     /// The user pool does not exist (HTTP 404). GenAuth's own code.
     pub const POOL_NOT_FOUND: i64 = 2224;
     /// The body has no ticket, or an empty one (HTTP 400).
@@ -511,7 +514,7 @@ impl Emulator {
         self.shared.mini_login(None, path, &choice)
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: the latest [`JOURNAL_CAPACITY`].
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.shared.journal()
     }

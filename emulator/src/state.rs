@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use mini_program_login::{DEFAULT_PAGE, OriginalId, PoolId};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use subtle::ConstantTimeEq as _;
 
 use crate::clock::Clock;
@@ -22,6 +22,14 @@ const ERR_USER_CANCEL: i32 = -2;
 /// Used tickets are remembered this long after their expiry, to answer "used" rather
 /// than "unknown"; then forgotten, so that a long-running emulator does not grow.
 const REMEMBER_USED: Duration = Duration::from_secs(3600);
+
+/// The journal keeps this many requests, the most recent; older ones are dropped so
+/// that a long-running emulator does not grow.
+pub const JOURNAL_CAPACITY: usize = 10_000;
+
+/// Tickets past their time are swept out when the map reaches this size, and then
+/// whenever it has doubled since the last sweep: amortised constant work per ticket.
+const FIRST_SWEEP_AT: usize = 1024;
 
 /// What WeChat hands back to the app after Mini Login: its `errCode` and Mini Login's
 /// `extMsg`.
@@ -74,8 +82,10 @@ struct Inner {
     tickets: HashMap<String, TicketRecord>,
     response_shape: ResponseShape,
     error_shape: ErrorShape,
+    /// The ticket count at which the next sweep happens.
+    sweep_at: usize,
     faults: VecDeque<Fault>,
-    journal: Vec<JournalEntry>,
+    journal: VecDeque<JournalEntry>,
 }
 
 pub(crate) struct Shared {
@@ -107,10 +117,11 @@ impl Shared {
                 pools: config.pools.into_iter().map(|p| (p.id, p)).collect(),
                 users,
                 tickets: HashMap::new(),
+                sweep_at: FIRST_SWEEP_AT,
                 response_shape: config.response_shape,
                 error_shape: config.error_shape,
                 faults: VecDeque::new(),
-                journal: Vec::new(),
+                journal: VecDeque::new(),
             }),
             clock,
             log_requests: config.log_requests,
@@ -124,7 +135,7 @@ impl Shared {
     }
 
     pub(crate) fn journal(&self) -> Vec<JournalEntry> {
-        self.lock().journal.clone()
+        self.lock().journal.iter().cloned().collect()
     }
 
     pub(crate) fn clear_journal(&self) {
@@ -132,7 +143,11 @@ impl Shared {
     }
 
     pub(crate) fn record(&self, entry: JournalEntry) {
-        self.lock().journal.push(entry);
+        let mut inner = self.lock();
+        if inner.journal.len() >= JOURNAL_CAPACITY {
+            inner.journal.pop_front();
+        }
+        inner.journal.push_back(entry);
     }
 
     pub(crate) fn inject(&self, fault: Fault, times: usize) {
@@ -143,24 +158,23 @@ impl Shared {
         self.lock().faults.clear();
     }
 
-    pub(crate) fn next_fault(&self) -> Option<Fault> {
-        self.lock().faults.pop_front()
+    /// How to answer the request at hand: the next injected fault (used up) and the
+    /// current shapes, read together under one lock.
+    pub(crate) fn answering(&self) -> Answering {
+        let mut inner = self.lock();
+        Answering {
+            fault: inner.faults.pop_front(),
+            response_shape: inner.response_shape,
+            error_shape: inner.error_shape,
+        }
     }
 
     pub(crate) fn set_response_shape(&self, shape: ResponseShape) {
         self.lock().response_shape = shape;
     }
 
-    pub(crate) fn response_shape(&self) -> ResponseShape {
-        self.lock().response_shape
-    }
-
     pub(crate) fn set_error_shape(&self, shape: ErrorShape) {
         self.lock().error_shape = shape;
-    }
-
-    pub(crate) fn error_shape(&self) -> ErrorShape {
-        self.lock().error_shape
     }
 
     pub(crate) fn logins_count(&self, openid: &str) -> Option<u64> {
@@ -210,9 +224,12 @@ impl Shared {
             None
         };
         let now = self.clock.now();
-        inner.tickets.retain(|_, t| {
-            !t.used || now.duration_since(t.minted_at).unwrap_or_default() < t.ttl + REMEMBER_USED
-        });
+        if inner.tickets.len() >= inner.sweep_at {
+            inner.tickets.retain(|_, t| {
+                now.duration_since(t.minted_at).unwrap_or_default() < t.ttl + REMEMBER_USED
+            });
+            inner.sweep_at = (inner.tickets.len() * 2).max(FIRST_SWEEP_AT);
+        }
         let ticket = random_hex(32);
         inner.tickets.insert(
             ticket.clone(),
@@ -238,7 +255,7 @@ impl Shared {
 
     /// `POST /oauth/app2wxapp/auth/{pool}` once the request is a JSON body of
     /// acceptable size: the user object for the ticket, used up.
-    pub(crate) fn exchange(&self, pool: &str, body: &[u8]) -> Result<Value, ApiError> {
+    pub(crate) fn exchange(&self, pool: &str, body: &[u8]) -> Result<ExchangedUser, ApiError> {
         let not_found = || ApiError::new(404, codes::POOL_NOT_FOUND, "user pool not found");
         let pool_id: PoolId = pool.parse().map_err(|_| not_found())?;
         let request: Value = serde_json::from_slice(body)
@@ -323,7 +340,15 @@ impl Shared {
         let (user_index, phone) = (record.user, record.phone.clone());
         let user = inner.users.get_mut(user_index).ok_or_else(unknown)?;
         user.logins += 1;
-        Ok(user_object(user, &pool_id, phone, now))
+        Ok(ExchangedUser {
+            id: user.id.clone(),
+            seed: user.seed.clone(),
+            signed_up: user.signed_up,
+            logins: user.logins,
+            phone,
+            pool: pool_id,
+            at: now,
+        })
     }
 }
 
@@ -411,46 +436,141 @@ fn refusal(code: i64, message: &str) -> MiniLoginResult {
     }
 }
 
+/// How to answer one request, read under one lock.
+pub(crate) struct Answering {
+    pub(crate) fault: Option<Fault>,
+    pub(crate) response_shape: ResponseShape,
+    pub(crate) error_shape: ErrorShape,
+}
+
+/// What an exchange gives, taken out of the state so that the answer is written
+/// outside the lock.
+pub(crate) struct ExchangedUser {
+    id: String,
+    seed: WechatUser,
+    signed_up: SystemTime,
+    logins: u64,
+    phone: Option<String>,
+    pool: PoolId,
+    at: SystemTime,
+}
+
 /// The user object in the shape of the documentation's sample.
-fn user_object(user: &User, pool: &PoolId, phone: Option<String>, now: SystemTime) -> Value {
-    let seed = &user.seed;
-    let oauth = json!({
-        "nickName": seed.nickname,
-        "gender": 0,
-        "language": "zh_CN",
-        "city": "",
-        "province": "",
-        "country": "",
-        "avatarUrl": seed.avatar_url,
-        "phone": phone,
-        "openid": seed.openid,
-        "unionid": seed.unionid,
-    });
-    json!({
-        "_id": user.id,
-        "username": Value::Null,
-        "nickname": seed.nickname,
-        "company": "",
-        "photo": seed.avatar_url,
-        "phone": phone,
-        "email": Value::Null,
-        "emailVerified": false,
-        "phoneVerified": phone.is_some(),
-        "blocked": false,
-        "isDeleted": false,
-        "loginsCount": user.logins,
-        "registerMethod": "oauth:app2wxapp",
-        "unionid": seed.unionid,
-        "openid": seed.openid,
-        "oauth": oauth.to_string(),
-        "metadata": "\"\"",
-        "lastIP": "127.0.0.1",
-        "lastLogin": rfc3339(now),
-        "signedUp": rfc3339(user.signed_up),
-        "tokenExpiredAt": rfc3339(now + Duration::from_secs(15 * 24 * 3600)),
-        "token": format!("emulator.{}.{}", random_hex(24), random_hex(32)),
-        "userPoolId": pool.as_str(),
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserObject<'a> {
+    #[serde(rename = "_id")]
+    id: &'a str,
+    username: Option<&'a str>,
+    nickname: &'a str,
+    company: &'a str,
+    photo: &'a str,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    email_verified: bool,
+    phone_verified: bool,
+    blocked: bool,
+    is_deleted: bool,
+    logins_count: u64,
+    register_method: &'a str,
+    unionid: Option<&'a str>,
+    openid: &'a str,
+    /// The WeChat profile, as a string holding JSON.
+    oauth: String,
+    metadata: &'a str,
+    #[serde(rename = "lastIP")]
+    last_ip: &'a str,
+    last_login: String,
+    signed_up: String,
+    token_expired_at: String,
+    token: String,
+    user_pool_id: &'a str,
+}
+
+/// The WeChat profile inside `oauth`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OauthProfile<'a> {
+    nick_name: &'a str,
+    gender: u8,
+    language: &'a str,
+    city: &'a str,
+    province: &'a str,
+    country: &'a str,
+    avatar_url: &'a str,
+    phone: Option<&'a str>,
+    openid: &'a str,
+    unionid: Option<&'a str>,
+}
+
+/// `{"code": 200, "message": …, "data": …}`.
+#[derive(Serialize)]
+struct Envelope<T> {
+    code: u16,
+    message: &'static str,
+    data: T,
+}
+
+impl ExchangedUser {
+    /// The answer's body in the given shape.
+    pub(crate) fn to_json(&self, shape: ResponseShape) -> Result<String, serde_json::Error> {
+        let seed = &self.seed;
+        let oauth = serde_json::to_string(&OauthProfile {
+            nick_name: &seed.nickname,
+            gender: 0,
+            language: "zh_CN",
+            city: "",
+            province: "",
+            country: "",
+            avatar_url: &seed.avatar_url,
+            phone: self.phone.as_deref(),
+            openid: &seed.openid,
+            unionid: seed.unionid.as_deref(),
+        })?;
+        let user = UserObject {
+            id: &self.id,
+            username: None,
+            nickname: &seed.nickname,
+            company: "",
+            photo: &seed.avatar_url,
+            phone: self.phone.as_deref(),
+            email: None,
+            email_verified: false,
+            phone_verified: self.phone.is_some(),
+            blocked: false,
+            is_deleted: false,
+            logins_count: self.logins,
+            register_method: "oauth:app2wxapp",
+            unionid: seed.unionid.as_deref(),
+            openid: &seed.openid,
+            oauth,
+            metadata: "\"\"",
+            last_ip: "127.0.0.1",
+            last_login: rfc3339(self.at),
+            signed_up: rfc3339(self.signed_up),
+            token_expired_at: rfc3339(self.at + Duration::from_secs(15 * 24 * 3600)),
+            token: {
+                let random = random_hex(56);
+                let (header, signature) = random.split_at(48);
+                format!("emulator.{header}.{signature}")
+            },
+            user_pool_id: self.pool.as_str(),
+        };
+        const MESSAGE: &str = "获取用户信息成功";
+        match shape {
+            ResponseShape::Raw => serde_json::to_string(&user),
+            ResponseShape::Envelope => serde_json::to_string(&Envelope {
+                code: 200,
+                message: MESSAGE,
+                data: user,
+            }),
+            ResponseShape::EnvelopeStringData => serde_json::to_string(&Envelope {
+                code: 200,
+                message: MESSAGE,
+                data: serde_json::to_string(&user)?,
+            }),
+        }
+    }
 }
 
 fn rfc3339(at: SystemTime) -> String {
@@ -479,5 +599,133 @@ pub(crate) fn random_hex(bytes: usize) -> String {
             *b = (seed.rotate_left(i as u32 * 7) as u8) ^ (n.rotate_left(i as u32) as u8);
         }
     }
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(bytes * 2);
+    for b in buf {
+        // Both nibbles are below 16, so `from_digit` always gives a lowercase digit.
+        hex.extend(char::from_digit(u32::from(b >> 4), 16));
+        hex.extend(char::from_digit(u32::from(b & 0x0f), 16));
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Emulator;
+
+    const POOL: &str = "5e4cdd055df3df65dc58b97d";
+    const PATH: &str =
+        "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=0";
+
+    fn shared(clock: Clock) -> Shared {
+        Shared::new(
+            Emulator::builder()
+                .pool(PoolConfig::new(POOL.parse().unwrap()))
+                .clock(clock),
+        )
+    }
+
+    fn mint(shared: &Shared) -> String {
+        let ext_msg = shared
+            .mini_login(None, PATH, &UserChoice::approve())
+            .ext_msg
+            .unwrap();
+        mini_program_login::parse_result(&ext_msg)
+            .unwrap()
+            .expose_secret()
+            .to_owned()
+    }
+
+    fn exchange(shared: &Shared, ticket: &str) -> Result<ExchangedUser, i64> {
+        let body = serde_json::json!({ "ticket": ticket }).to_string();
+        shared
+            .exchange(POOL, body.as_bytes())
+            .map_err(|error| error.code)
+    }
+
+    #[test]
+    fn the_journal_keeps_the_latest_requests() {
+        let shared = shared(Clock::system());
+        let entry = |n: usize| JournalEntry {
+            method: "GET".to_owned(),
+            path: format!("/{n}"),
+            query: None,
+            content_type: None,
+            user_agent: None,
+            body: Vec::new(),
+        };
+        for n in 0..JOURNAL_CAPACITY + 5 {
+            shared.record(entry(n));
+        }
+        let journal = shared.journal();
+        assert_eq!(journal.len(), JOURNAL_CAPACITY);
+        assert_eq!(journal.first().map(|e| e.path.as_str()), Some("/5"));
+        let last = format!("/{}", JOURNAL_CAPACITY + 4);
+        assert_eq!(journal.last().map(|e| e.path.as_str()), Some(last.as_str()));
+    }
+
+    #[test]
+    fn tickets_long_past_their_time_are_forgotten_and_the_rest_kept() {
+        let clock = Clock::manual();
+        let shared = shared(clock.clone());
+        let used = mint(&shared);
+        assert!(exchange(&shared, &used).is_ok());
+        let unused = (0..FIRST_SWEEP_AT)
+            .map(|_| mint(&shared))
+            .collect::<Vec<_>>();
+        // Within the remembered hour, the old tickets are still told apart.
+        clock.advance(mini_program_login::DEFAULT_TICKET_TTL + REMEMBER_USED / 2);
+        let fresh = mint(&shared);
+        assert_eq!(exchange(&shared, &used).err(), Some(codes::TICKET_USED));
+        assert_eq!(
+            exchange(&shared, &unused[0]).err(),
+            Some(codes::TICKET_EXPIRED)
+        );
+        // Past it, the next sweep forgets them; the ticket minted since stays good.
+        clock.advance(REMEMBER_USED);
+        let newest = (0..FIRST_SWEEP_AT)
+            .map(|_| mint(&shared))
+            .collect::<Vec<_>>();
+        assert_eq!(exchange(&shared, &used).err(), Some(codes::TICKET_UNKNOWN));
+        assert_eq!(
+            exchange(&shared, &unused[1]).err(),
+            Some(codes::TICKET_UNKNOWN)
+        );
+        assert_eq!(exchange(&shared, &fresh).err(), Some(codes::TICKET_EXPIRED));
+        assert!(exchange(&shared, &newest[0]).is_ok());
+        assert!(shared.lock().tickets.len() <= FIRST_SWEEP_AT + 2);
+    }
+
+    #[test]
+    fn each_response_shape_carries_the_same_user() {
+        let shared = shared(Clock::system());
+        let user = exchange(&shared, &mint(&shared)).ok().unwrap();
+        let raw: Value = serde_json::from_str(&user.to_json(ResponseShape::Raw).unwrap()).unwrap();
+        let envelope: Value =
+            serde_json::from_str(&user.to_json(ResponseShape::Envelope).unwrap()).unwrap();
+        let string_data: Value =
+            serde_json::from_str(&user.to_json(ResponseShape::EnvelopeStringData).unwrap())
+                .unwrap();
+        let inner: Value = serde_json::from_str(string_data["data"].as_str().unwrap()).unwrap();
+        assert_eq!(raw["_id"], envelope["data"]["_id"]);
+        assert_eq!(raw["openid"], inner["openid"]);
+        assert_eq!(envelope["code"], 200);
+        assert_eq!(raw["loginsCount"], 1);
+        assert_eq!(raw["registerMethod"], "oauth:app2wxapp");
+        let oauth: Value = serde_json::from_str(raw["oauth"].as_str().unwrap()).unwrap();
+        assert_eq!(oauth["openid"], raw["openid"]);
+        let token = raw["token"].as_str().unwrap();
+        assert!(token.starts_with("emulator.") && token.len() == "emulator.".len() + 48 + 1 + 64);
+    }
+
+    #[test]
+    fn random_hex_is_lowercase_hex_of_the_asked_length() {
+        let a = random_hex(32);
+        assert_eq!(a.len(), 64);
+        assert!(
+            a.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        );
+        assert_ne!(a, random_hex(32));
+    }
 }

@@ -12,6 +12,9 @@ use crate::pool::{OriginalId, PoolId};
 /// the samples are what the mini program serves.
 pub const DEFAULT_PAGE: &str = "/routes/explore";
 
+/// [`OriginalId::MINI_LOGIN`] as text, lent to launch requests without allocating.
+const MINI_LOGIN_USER_NAME: &str = "gh_a781a791e29e";
+
 /// The build flavour of the mini program to open (`miniProgramType` on iOS,
 /// `miniprogramType` on Android).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -162,11 +165,18 @@ impl serde::Serialize for LaunchRequest {
 /// The launch path, in the order of the vendor's samples. The attribute macro writes
 /// the same string at compile time; a test keeps the two equal.
 pub(crate) fn launch_path(page: &str, pool: &PoolId, get_phone: bool, self_wxapp: bool) -> String {
-    format!(
-        "{page}?userPoolId={pool}&getPhone={}&fromApp=1&useSelfWxapp={}",
-        u8::from(get_phone),
-        u8::from(self_wxapp)
-    )
+    let flag = |on: bool| if on { "1" } else { "0" };
+    let parts = [
+        page,
+        "?userPoolId=",
+        pool.as_str(),
+        "&getPhone=",
+        flag(get_phone),
+        "&fromApp=1&useSelfWxapp=",
+        flag(self_wxapp),
+    ];
+    // One allocation of the exact size; `format!` would grow the string piecewise.
+    parts.concat()
 }
 
 /// Why [`LaunchRequestBuilder::try_build`] refused: the mini program to open does not
@@ -404,8 +414,13 @@ impl<P, F, S> LaunchRequestBuilder<P, F, S> {
         S: SelfWxappGiven,
     {
         let options = self.options;
+        let user_name = if user_name == OriginalId::MINI_LOGIN {
+            Cow::Borrowed(MINI_LOGIN_USER_NAME)
+        } else {
+            Cow::Owned(user_name.as_str().to_owned())
+        };
         LaunchRequest {
-            user_name: Cow::Owned(user_name.as_str().to_owned()),
+            user_name,
             path: Cow::Owned(launch_path(
                 options.page,
                 &self.pool.pool(),
@@ -509,6 +524,11 @@ mod tests {
             err.to_string(),
             "`use_self_wxapp(false)` opens the vendor's Mini Login (gh_a781a791e29e), not gh_0123456789ab; use `use_self_wxapp(true)` for your own copy"
         );
+    }
+
+    #[test]
+    fn the_vendors_user_name_is_its_original_id() {
+        assert_eq!(MINI_LOGIN_USER_NAME, OriginalId::MINI_LOGIN.as_str());
     }
 
     #[test]

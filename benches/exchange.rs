@@ -1,0 +1,134 @@
+//! Hop (3): one ticket exchange over loopback HTTP, through `ExchangeClient` and through
+//! a raw reqwest call against the same emulator, so that the difference is what the
+//! client adds (expiry check, body cap, shape detection, typed and redacted decoding).
+//!
+//! `cargo bench -p mini-program-login-benches --bench exchange`
+//!
+//! Each iteration uses a fresh ticket, minted outside the timed part. The emulator
+//! serves on one worker thread of its own.
+
+use std::hint::black_box;
+use std::sync::LazyLock;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use mini_program_login::{ExchangeClient, PoolId, PoolSecret, Ticket, UserInfo, parse_result};
+use mini_program_login_emulator::{Emulator, PoolConfig, ResponseShape, UserChoice};
+
+const POOL: &str = "5e4cdd055df3df65dc58b97d";
+const SECRET: &str = "bench-pool-secret";
+const PATH: &str =
+    "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=1&fromApp=1&useSelfWxapp=0";
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    emulator: Emulator,
+    client: ExchangeClient,
+    raw: reqwest::Client,
+    url: String,
+}
+
+static SETUP: LazyLock<Setup> = LazyLock::new(|| {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let pool: PoolId = POOL.parse().expect("a valid pool id");
+    let emulator = runtime
+        .block_on(
+            Emulator::builder()
+                .pool(PoolConfig::new(pool).secret(SECRET))
+                .log_requests(false)
+                .start(),
+        )
+        .expect("the emulator starts");
+    let client = ExchangeClient::new(pool, Some(PoolSecret::new(SECRET)))
+        .with_host(emulator.base_url())
+        .expect("a loopback host");
+    let url = format!("{}/oauth/app2wxapp/auth/{POOL}", emulator.base_url());
+    Setup {
+        runtime,
+        emulator,
+        client,
+        raw: reqwest::Client::new(),
+        url,
+    }
+});
+
+fn fresh_ticket() -> Ticket {
+    let result = SETUP.emulator.mini_login(PATH, UserChoice::approve());
+    parse_result(result.ext_msg.as_deref().unwrap_or_default()).expect("an approved login")
+}
+
+fn exchange(c: &mut Criterion) {
+    let mut group = c.benchmark_group("exchange");
+    for (name, shape) in [
+        ("client_raw", ResponseShape::Raw),
+        ("client_envelope", ResponseShape::Envelope),
+        (
+            "client_envelope_string_data",
+            ResponseShape::EnvelopeStringData,
+        ),
+    ] {
+        SETUP.emulator.set_response_shape(shape);
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                fresh_ticket,
+                |ticket| {
+                    let user: UserInfo = SETUP
+                        .runtime
+                        .block_on(SETUP.client.exchange(ticket))
+                        .expect("an exchange");
+                    user
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    // What a hand-written call does: POST the JSON body, read the whole answer, parse it
+    // into an untyped `serde_json::Value`; no shape handling, no cap, no redaction.
+    SETUP.emulator.set_response_shape(ResponseShape::Raw);
+    group.bench_function("raw_reqwest_raw", |b| {
+        b.iter_batched(
+            fresh_ticket,
+            |ticket| {
+                let body =
+                    serde_json::json!({ "ticket": ticket.expose_secret(), "secret": SECRET });
+                let user: serde_json::Value = SETUP
+                    .runtime
+                    .block_on(async {
+                        SETUP
+                            .raw
+                            .post(&SETUP.url)
+                            .json(&body)
+                            .send()
+                            .await?
+                            .error_for_status()?
+                            .json()
+                            .await
+                    })
+                    .expect("an exchange");
+                user
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+/// Decoding alone: the documentation's sample user object, into `UserInfo` and, for
+/// reference, into an untyped `serde_json::Value`.
+fn decode(c: &mut Criterion) {
+    let sample = include_str!("../tests/fixtures/documentation-sample.json");
+    let mut group = c.benchmark_group("decode");
+    group.bench_function("user_info", |b| {
+        b.iter(|| UserInfo::from_json(black_box(sample)).is_ok())
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(sample)).is_ok())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, exchange, decode);
+criterion_main!(benches);

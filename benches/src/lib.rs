@@ -1,0 +1,1 @@
+//! Benchmarks only: see `BENCHMARKS.md` at the workspace root.
