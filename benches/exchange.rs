@@ -85,9 +85,32 @@ fn exchange(c: &mut Criterion) {
             )
         });
     }
+    SETUP.emulator.set_response_shape(ResponseShape::Raw);
+    // The blocking twin, from a plain thread, its connection pool kept across calls.
+    group.bench_function("blocking_client_raw", |b| {
+        b.iter_batched(
+            fresh_ticket,
+            |ticket| SETUP.client.exchange_blocking(ticket).expect("an exchange"),
+            BatchSize::SmallInput,
+        )
+    });
+    // For reference: a new client for every blocking exchange (a thread, a runtime and a
+    // connection each time), which is what keeping the pool saves.
+    group.bench_function("blocking_fresh_client_per_call", |b| {
+        b.iter_batched(
+            fresh_ticket,
+            |ticket| {
+                ExchangeClient::new(SETUP.client.pool(), Some(PoolSecret::new(SECRET)))
+                    .with_host(SETUP.emulator.base_url())
+                    .expect("a loopback host")
+                    .exchange_blocking(ticket)
+                    .expect("an exchange")
+            },
+            BatchSize::SmallInput,
+        )
+    });
     // What a hand-written call does: POST the JSON body, read the whole answer, parse it
     // into an untyped `serde_json::Value`; no shape handling, no cap, no redaction.
-    SETUP.emulator.set_response_shape(ResponseShape::Raw);
     group.bench_function("raw_reqwest_raw", |b| {
         b.iter_batched(
             fresh_ticket,

@@ -141,3 +141,29 @@ fn inside_an_async_runtime_it_refuses_rather_than_panics() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn one_client_serves_many_exchanges_and_drops_anywhere() {
+    let emulator = emulator().start_blocking().unwrap();
+    let client = client(&emulator);
+    for _ in 0..3 {
+        assert!(client.exchange_blocking(ticket(&emulator)).is_ok());
+    }
+    // A clone shares the connection pool; its own timeout still holds per request.
+    emulator.inject(Fault::Latency(Duration::from_millis(1500)));
+    let hasty = client.clone().with_timeout(Duration::from_millis(200));
+    let result = hasty.exchange_blocking(ticket(&emulator));
+    assert!(matches!(result, Err(ExchangeError::Timeout)), "{result:?}");
+    assert!(client.exchange_blocking(ticket(&emulator)).is_ok());
+
+    // Dropped inside an async task, the client that holds a blocking connection pool
+    // stops it without panicking.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        drop(hasty);
+        drop(client);
+    });
+}

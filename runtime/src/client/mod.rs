@@ -48,6 +48,11 @@ pub struct ExchangeClient {
     host: String,
     timeout: Duration,
     http: Result<reqwest::Client, &'static str>,
+    /// Built on the first blocking exchange and shared by clones, so that connections
+    /// are reused. Never built inside an async runtime, where reqwest's blocking client
+    /// cannot start; dropping it anywhere only stops its thread.
+    #[cfg(feature = "blocking")]
+    blocking: std::sync::Arc<std::sync::OnceLock<reqwest::blocking::Client>>,
 }
 
 impl ExchangeClient {
@@ -70,6 +75,8 @@ impl ExchangeClient {
             host: host.trim_end_matches('/').to_owned(),
             timeout: DEFAULT_TIMEOUT,
             http,
+            #[cfg(feature = "blocking")]
+            blocking: std::sync::Arc::default(),
         }
     }
 
@@ -198,6 +205,10 @@ impl ExchangeClient {
 
     /// [`exchange`](Self::exchange), blocking the calling thread (feature `blocking`).
     ///
+    /// The first call builds reqwest's blocking client (a thread of its own) and keeps
+    /// it, shared by clones, so that later calls reuse its connections. A client given
+    /// with [`with_http_client`](Self::with_http_client) serves `exchange` only.
+    ///
     /// Called on a thread that runs an async runtime, it fails with
     /// [`ExchangeError::Transport`] rather than block the runtime: use `exchange` there.
     #[cfg(feature = "blocking")]
@@ -223,18 +234,29 @@ impl ExchangeClient {
                 None,
             )));
         }
-        // A client per exchange: a stored blocking client would panic if dropped inside
-        // an async runtime, and logins are rare enough for the cost not to matter.
-        let http = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .timeout(self.timeout)
-            .build()
-            .map_err(transport)?;
+        let http = match self.blocking.get() {
+            Some(http) => http,
+            None => {
+                let built = reqwest::blocking::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(USER_AGENT)
+                    .build()
+                    .map_err(transport)?;
+                // Another thread may have won the race; either client will do.
+                let _ = self.blocking.set(built);
+                self.blocking.get().ok_or_else(|| {
+                    ExchangeError::Transport(TransportError::new(
+                        "the blocking HTTP client could not be kept",
+                        None,
+                    ))
+                })?
+            }
+        };
         let response = http
             .post(self.endpoint())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .timeout(self.timeout)
             .body(body)
             .send()
             .map_err(transport)?;
