@@ -400,3 +400,33 @@ fn a_field_of_the_wrong_type_is_named_without_its_value() {
         Ok(None)
     );
 }
+
+#[test]
+fn debug_hides_the_phone_wherever_it_sits() {
+    // GenAuth often names a phone-registered user after the number; the WeChat profile
+    // may spell it another way.
+    let user = UserInfo::from_json(
+        &json!({
+            "_id": "5e4cdd055df3df65dc58b97e",
+            "username": "13912345678",
+            "nickname": "Wei 139 1234 5678",
+            "email": "13912345678@163.com",
+            "phone": "13912345678",
+            "oauth": json!({ "phone": "+86 139-1234-5678", "nickName": "+86 139-1234-5678" }).to_string(),
+            "contact": { "alt": "+86 139-1234-5678" },
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let profile = user.wechat_profile().unwrap().unwrap();
+    for shown in [
+        format!("{user:?}"),
+        format!("{user:#?}"),
+        format!("{profile:?}"),
+    ] {
+        for phone in ["13912345678", "139 1234 5678", "139-1234-5678"] {
+            assert!(!shown.contains(phone), "{phone} in {shown}");
+        }
+    }
+    assert!(format!("{user:?}").contains("139****5678"));
+}

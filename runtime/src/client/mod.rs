@@ -153,6 +153,7 @@ impl ExchangeClient {
         Known {
             ticket: Some(ticket.expose_secret()),
             secret: self.secret.as_ref().map(PoolSecret::expose_secret),
+            phones: [None, None],
         }
     }
 

@@ -33,6 +33,19 @@ const SENSITIVE_KEYS: &[&str] = &[
 pub(crate) struct Known<'a> {
     pub(crate) ticket: Option<&'a str>,
     pub(crate) secret: Option<&'a str>,
+    /// The user's phone numbers as the profile spells them (`+86 138 0013 8000` has no
+    /// digit run long enough to be caught by the generic pattern).
+    pub(crate) phones: [Option<&'a str>; 2],
+}
+
+impl<'a> Known<'a> {
+    /// Only the phone numbers of one user.
+    pub(crate) fn phones(phones: [Option<&'a str>; 2]) -> Self {
+        Self {
+            phones,
+            ..Self::default()
+        }
+    }
 }
 
 /// The start of a body, redacted, for an error message.
@@ -54,6 +67,15 @@ pub(crate) fn redact(text: &str, known: Known<'_>) -> String {
             text = text.replace(value, REDACTED);
         }
     }
+    let phones: Vec<String> = known
+        .phones
+        .into_iter()
+        .flatten()
+        .filter_map(phone_key)
+        .collect();
+    if !phones.is_empty() {
+        text = mask_phone_spans(&text, &phones);
+    }
     mask_digit_runs(&mask_jwt_like(&redact_sensitive_values(&text)))
 }
 
@@ -72,6 +94,63 @@ pub(crate) fn mask_phone(phone: &str) -> String {
         "*".repeat(middle.len()),
         tail.iter().collect::<String>()
     )
+}
+
+/// The digits that identify a phone number however it is spelled: `+86 139-1234-5678`
+/// and `13912345678` both give `13912345678`. `None` for a value with too few digits to
+/// be a phone number, which is left alone rather than blanking out every `1`.
+fn phone_key(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < PHONE_DIGITS {
+        return None;
+    }
+    // China's country code, written or not.
+    match digits.strip_prefix("86") {
+        Some(national) if national.len() == 11 => Some(national.to_owned()),
+        _ => Some(digits),
+    }
+}
+
+/// Replaces every run of digits, with up to two separators between them
+/// (`139 1234 5678`, `(139) 1234-5678`), whose digits contain one of the `keys`.
+fn mask_phone_spans(text: &str, keys: &[String]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let from = &rest[start..];
+        let bytes = from.as_bytes();
+        let (mut i, mut end) = (0, 0);
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                i += 1;
+                end = i;
+                continue;
+            }
+            // At most two separators in a row, then a digit: `) ` in `(138) 0013`.
+            let is_separator = |b: &u8| matches!(b, b' ' | b'-' | b'.' | b'(' | b')');
+            let separators = bytes[i..]
+                .iter()
+                .take(2)
+                .take_while(|b| is_separator(b))
+                .count();
+            if separators > 0 && bytes.get(i + separators).is_some_and(u8::is_ascii_digit) {
+                i += separators;
+            } else {
+                break;
+            }
+        }
+        let span = &from[..end];
+        let digits: String = span.chars().filter(char::is_ascii_digit).collect();
+        if keys.iter().any(|key| digits.contains(key.as_str())) {
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(span);
+        }
+        rest = &from[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces the string value after any `"<sensitive key>"` followed by `:`.
@@ -182,6 +261,7 @@ mod tests {
     const KNOWN: Known<'static> = Known {
         ticket: Some("TICKET-abc123"),
         secret: Some("s3cr3t-pool"),
+        phones: [None, None],
     };
 
     #[test]
@@ -251,6 +331,30 @@ mod tests {
         assert_eq!(
             redact("{\"phone\":\"13800", Known::default()),
             "{\"phone\":\"[redacted]\""
+        );
+    }
+
+    #[test]
+    fn known_phones_go_however_they_are_spelled() {
+        let known = Known::phones([Some("+86 138 0013 8000"), Some("1")]);
+        assert_eq!(
+            redact("Wei (+86 138 0013 8000), 1 login", known),
+            "Wei (+[redacted]), 1 login"
+        );
+        assert_eq!(
+            redact("138-0013-8000 or (138) 0013.8000 on 2020-02-20", known),
+            "[redacted] or ([redacted] on 2020-02-20"
+        );
+        let known = Known::phones([Some("13800138000"), None]);
+        assert_eq!(
+            redact("u13800138000@163.com, 138 0013 8000, 8613800138000", known),
+            "u[redacted]@163.com, [redacted], [redacted]"
+        );
+        // Too short to be a phone number: nothing is taken out for it.
+        assert_eq!(phone_key("12-34"), None);
+        assert_eq!(
+            phone_key("+86 138 0013 8000").as_deref(),
+            Some("13800138000")
         );
     }
 

@@ -272,8 +272,21 @@ impl Fields {
     }
 }
 
+/// A free-text field as `Debug` shows it: the user's phone numbers and anything that
+/// looks like a phone number or a token taken out (a username or an email is often
+/// the phone number).
+fn shown(field: &Option<String>, known: redact::Known<'_>) -> Option<String> {
+    field.as_deref().map(|text| redact::redact(text, known))
+}
+
 impl fmt::Debug for UserInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let profile_phone = self
+            .wechat_profile()
+            .ok()
+            .flatten()
+            .and_then(|profile| profile.phone);
+        let known = redact::Known::phones([self.phone.as_deref(), profile_phone.as_deref()]);
         let masked_phone = self.phone.as_deref().map(redact::mask_phone);
         let oauth = self
             .oauth
@@ -282,30 +295,27 @@ impl fmt::Debug for UserInfo {
         let metadata = self
             .metadata
             .as_ref()
-            .map(|m| redact::redact(&m.to_string(), redact::Known::default()));
-        let extra = redact::redact(
-            &Value::Object(self.extra.clone()).to_string(),
-            redact::Known::default(),
-        );
+            .map(|m| redact::redact(&m.to_string(), known));
+        let extra = redact::redact(&Value::Object(self.extra.clone()).to_string(), known);
         f.debug_struct("UserInfo")
             .field("id", &self.id)
-            .field("username", &self.username)
-            .field("nickname", &self.nickname)
-            .field("company", &self.company)
-            .field("photo", &self.photo)
+            .field("username", &shown(&self.username, known))
+            .field("nickname", &shown(&self.nickname, known))
+            .field("company", &shown(&self.company, known))
+            .field("photo", &shown(&self.photo, known))
             .field("phone", &masked_phone)
-            .field("email", &self.email)
+            .field("email", &shown(&self.email, known))
             .field("email_verified", &self.email_verified)
             .field("phone_verified", &self.phone_verified)
             .field("blocked", &self.blocked)
             .field("is_deleted", &self.is_deleted)
             .field("logins_count", &self.logins_count)
-            .field("register_method", &self.register_method)
+            .field("register_method", &shown(&self.register_method, known))
             .field("unionid", &self.unionid)
             .field("openid", &self.openid)
             .field("oauth", &oauth)
             .field("metadata", &metadata)
-            .field("last_ip", &self.last_ip)
+            .field("last_ip", &shown(&self.last_ip, known))
             .field("last_login", &self.last_login)
             .field("signed_up", &self.signed_up)
             .field("token_expired_at", &self.token_expired_at)
@@ -343,17 +353,18 @@ pub struct WechatProfile {
 
 impl fmt::Debug for WechatProfile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known = redact::Known::phones([self.phone.as_deref(), None]);
         f.debug_struct("WechatProfile")
-            .field("nick_name", &self.nick_name)
-            .field("avatar_url", &self.avatar_url)
+            .field("nick_name", &shown(&self.nick_name, known))
+            .field("avatar_url", &shown(&self.avatar_url, known))
             .field("phone", &self.phone.as_deref().map(redact::mask_phone))
             .field("openid", &self.openid)
             .field("unionid", &self.unionid)
             .field("gender", &self.gender)
-            .field("language", &self.language)
-            .field("city", &self.city)
-            .field("province", &self.province)
-            .field("country", &self.country)
+            .field("language", &shown(&self.language, known))
+            .field("city", &shown(&self.city, known))
+            .field("province", &shown(&self.province, known))
+            .field("country", &shown(&self.country, known))
             .finish()
     }
 }
