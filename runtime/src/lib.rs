@@ -68,6 +68,9 @@ pub use result::{
 };
 pub use secret::{PoolSecret, SecretEnvError};
 
+#[cfg(all(feature = "client", fuzzing))]
+#[doc(hidden)]
+pub use client::__fuzz_interpret;
 #[cfg(feature = "client")]
 pub use client::{
     AccessToken, DEFAULT_HOST, DEFAULT_TIMEOUT, ExchangeClient, ExchangeError, FieldError, Gender,
