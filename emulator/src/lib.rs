@@ -42,6 +42,57 @@ mod clock;
 mod http;
 mod state;
 
+/// For the fuzz targets in `fuzz/` (built with `--cfg fuzzing`): the emulator's rules
+/// without its HTTP server.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz {
+    use crate::{Clock, Emulator, MiniLoginResult, PoolConfig, ResponseShape, UserChoice};
+
+    /// The one pool, which needs this secret.
+    pub const POOL: &str = "5e4cdd055df3df65dc58b97d";
+    /// Its secret.
+    pub const SECRET: &str = "fuzz-secret";
+
+    /// A fresh emulator state with one pool and the default users.
+    pub struct State(crate::state::Shared);
+
+    impl State {
+        /// The state, on a manual clock.
+        pub fn new() -> Option<Self> {
+            let pool = POOL.parse().ok()?;
+            Some(Self(crate::state::Shared::new(
+                Emulator::builder()
+                    .pool(PoolConfig::new(pool).secret(SECRET))
+                    .clock(Clock::manual()),
+            )))
+        }
+
+        /// Mini Login for `path`.
+        pub fn mini_login(&self, path: &str, choice: UserChoice) -> MiniLoginResult {
+            self.0.mini_login(None, path, &choice)
+        }
+
+        /// The exchange endpoint: the answer's body, or the error's HTTP status and code.
+        pub fn exchange(
+            &self,
+            pool: &str,
+            body: &[u8],
+            shape: ResponseShape,
+        ) -> Result<String, (u16, i64)> {
+            match self.0.exchange(pool, body) {
+                Ok(user) => user.to_json(shape).map_err(|_| (500, 0)),
+                Err(error) => Err((error.status, error.code)),
+            }
+        }
+
+        /// Moves the manual clock.
+        pub fn advance(&self, by: std::time::Duration) {
+            self.0.clock.advance(by);
+        }
+    }
+}
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
