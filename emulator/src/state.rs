@@ -19,8 +19,8 @@ use crate::{
 /// WeChat's `errCode` for a user who backed out.
 const ERR_USER_CANCEL: i32 = -2;
 
-/// Used tickets are remembered this long after their expiry, to answer "used" rather
-/// than "unknown"; then forgotten, so that a long-running emulator does not grow.
+/// Tickets are remembered this long after their expiry, to answer "used" or "expired"
+/// rather than "unknown"; then forgotten, so that a long-running emulator does not grow.
 const REMEMBER_USED: Duration = Duration::from_secs(3600);
 
 /// The journal keeps this many requests, the most recent; older ones are dropped so
