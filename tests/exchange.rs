@@ -315,6 +315,88 @@ async fn a_caller_supplied_http_client() {
     );
 }
 
+/// Answers each of `replies.len()` connections with the next reply; hands back what
+/// each request sent.
+async fn scripted_server(replies: Vec<String>) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let mut received = Vec::new();
+        for reply in replies {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = vec![0; 4096];
+            // Headers, and the body if one follows: read until the peer pauses.
+            while let Ok(Ok(n)) =
+                tokio::time::timeout(Duration::from_millis(100), socket.read(&mut buf)).await
+            {
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+            }
+            received.push(String::from_utf8_lossy(&request).into_owned());
+            socket.write_all(reply.as_bytes()).await.unwrap();
+        }
+        received
+    });
+    (url, server)
+}
+
+#[tokio::test]
+async fn a_caller_client_that_follows_redirects_never_resends_the_secret() {
+    let http = mini_program_login::reqwest::Client::new(); // follows redirects
+    let elsewhere_says = |status: &str| {
+        format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: 10\r\nconnection: close\r\n\r\n{{\"_id\":\"x\"}}"
+        )
+    };
+    for (redirect, expected) in [
+        ("307 Temporary Redirect", "status"),
+        ("302 Found", "transport"),
+    ] {
+        let (elsewhere, seen_elsewhere) = scripted_server(vec![elsewhere_says("200 OK")]).await;
+        let (host, seen_at_host) = scripted_server(vec![format!(
+            "HTTP/1.1 {redirect}\r\nlocation: {elsewhere}/steal\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        )])
+        .await;
+        let client = PhoneLogin::exchange_client(PoolSecret::new(SECRET))
+            .with_host(&host)
+            .unwrap()
+            .with_http_client(http.clone());
+        let result = client
+            .exchange(mini_program_login::Ticket::new("ticket-for-the-endpoint").unwrap())
+            .await;
+        match (expected, &result) {
+            ("status", Err(ExchangeError::Status { status: 307, .. })) => {}
+            ("transport", Err(ExchangeError::Transport(error))) => {
+                assert!(error.to_string().contains("redirect"), "{error}")
+            }
+            _ => panic!("{redirect}: {result:?}"),
+        }
+        let at_host = seen_at_host.await.unwrap();
+        assert!(at_host[0].contains(SECRET));
+        // Streamed, the body still goes with its length, not chunked.
+        let head = at_host[0].to_ascii_lowercase();
+        assert!(
+            head.contains("content-length:") && !head.contains("transfer-encoding"),
+            "{head}"
+        );
+        if expected == "transport" {
+            // Followed as a GET without the body.
+            let seen = seen_elsewhere.await.unwrap();
+            assert!(seen[0].starts_with("GET /steal"), "{seen:?}");
+            assert!(
+                !seen[0].contains(SECRET) && !seen[0].contains("ticket-for"),
+                "{seen:?}"
+            );
+        } else {
+            seen_elsewhere.abort();
+        }
+    }
+}
+
 #[test]
 fn hosts_are_checked_at_run_time_too() {
     let client = ExchangeClient::new(PhoneLogin::POOL_ID, None);

@@ -97,8 +97,11 @@ impl ExchangeClient {
     }
 
     /// Sends through `client` (for its proxy, TLS or connection-pool settings). Build it
-    /// with `redirect(Policy::none())`: a followed redirect would re-send the secret to
-    /// wherever it points. The `User-Agent` and timeout are still set per request.
+    /// with `redirect(Policy::none())`. Should it follow redirects all the same, the
+    /// body is never re-sent (it is streamed, so a 307 or 308 comes back as
+    /// [`ExchangeError::Status`]) and an answer from anywhere but the exchange endpoint
+    /// is refused with [`ExchangeError::Transport`]. The `User-Agent` and timeout are
+    /// still set per request.
     #[must_use]
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Ok(client);
@@ -127,7 +130,7 @@ impl ExchangeClient {
 
     /// The JSON body, `{"ticket": …, "secret": …}` (no `secret` for a pool that needs
     /// none), or the ticket's expiry.
-    fn body(&self, ticket: &Ticket) -> Result<Vec<u8>, ExchangeError> {
+    fn body(&self, ticket: &Ticket) -> Result<String, ExchangeError> {
         if ticket.is_expired() {
             return Err(ExchangeError::TicketExpired);
         }
@@ -141,7 +144,7 @@ impl ExchangeClient {
             ticket: ticket.expose_secret(),
             secret: self.secret.as_ref().map(PoolSecret::expose_secret),
         };
-        serde_json::to_vec(&body).map_err(|e| {
+        serde_json::to_string(&body).map_err(|e| {
             ExchangeError::Transport(TransportError::new(
                 "the request body could not be encoded",
                 Some(Box::new(e)),
@@ -180,8 +183,9 @@ impl ExchangeClient {
             .http
             .as_ref()
             .map_err(|what| ExchangeError::Transport(TransportError::new(what, None)))?;
+        let endpoint = self.endpoint();
         let mut response = http
-            .post(self.endpoint())
+            .post(&endpoint)
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(
@@ -189,10 +193,20 @@ impl ExchangeClient {
                 HeaderValue::from_static(USER_AGENT),
             )
             .timeout(self.timeout)
-            .body(body)
+            // A streamed body cannot be replayed, so even a caller's client that
+            // follows redirects stops at a 307 or 308 rather than re-send the secret.
+            .body(reqwest::Body::wrap(body))
             .send()
             .await
             .map_err(transport)?;
+        if response.url().as_str() != endpoint {
+            // A caller's client followed a 301, 302 or 303 (as a GET, without the body):
+            // whatever answered is not the endpoint asked.
+            return Err(ExchangeError::Transport(TransportError::new(
+                "the HTTP client followed a redirect away from the exchange endpoint; build it with `redirect(Policy::none())`",
+                None,
+            )));
+        }
         let status = received(trace, response.status(), response.content_length())?;
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
