@@ -1,9 +1,9 @@
 //! The `#[mini_program_login]` attribute. Use it through the `mini-program-login`
 //! crate, which re-exports it and holds everything the expansion names.
 //!
-//! The work is split in three phases, each in its module: [`attr`] parses the keys and
-//! checks each value on its own, [`valid`] checks the keys against each other and
-//! fills in defaults, [`expand`] writes the trait impl. Errors are collected across
+//! The work is split in three phases, each in its module: `attr` parses the keys and
+//! checks each value on its own, `valid` checks the keys against each other and
+//! fills in defaults, `expand` writes the trait impl. Errors are collected across
 //! all phases and reported together.
 
 #![warn(missing_docs)]
