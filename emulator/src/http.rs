@@ -214,6 +214,10 @@ struct MiniLoginRequest {
     phone: Option<String>,
     #[serde(default)]
     user: Option<String>,
+    /// The mini program the app opens, checked against `useSelfWxapp` when given;
+    /// `userName` as in the launch request's JSON.
+    #[serde(default, alias = "userName")]
+    user_name: Option<String>,
 }
 
 async fn mini_login(
@@ -232,7 +236,7 @@ async fn mini_login(
                 ApiError::new(
                     400,
                     codes::INVALID_BODY,
-                    r#"expected {"path": "<launch path>", "outcome": "approve" | "refuse" | "cancel", "phone": "<optional>"}"#,
+                    r#"expected {"path": "<launch path>", "outcome": "approve" | "refuse" | "cancel", "phone": "<optional>", "user_name": "<optional gh_ id>"}"#,
                 ),
             );
         }
@@ -242,7 +246,7 @@ async fn mini_login(
         phone: request.phone,
         user: request.user,
     };
-    let result = shared.mini_login(None, &request.path, &choice);
+    let result = shared.mini_login(request.user_name.as_deref(), &request.path, &choice);
     json_value(
         StatusCode::OK,
         &json!({ "err_code": result.err_code, "ext_msg": result.ext_msg }),

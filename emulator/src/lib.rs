@@ -25,7 +25,17 @@
 //!
 //! The emulator defines it for itself; see [`codes`] for the error codes. A wrong or
 //! missing secret does not use up the ticket; an expired ticket is used up. A ticket
-//! minted for one pool is unknown to every other pool.
+//! minted for one pool is unknown to every other pool. Tickets are forgotten an hour
+//! after their TTL (they then answer as unknown), and the journal keeps the latest
+//! [`JOURNAL_CAPACITY`] requests, so that a long-running emulator does not grow.
+//!
+//! # HTTP
+//!
+//! - `POST /oauth/app2wxapp/auth/{pool}` with `{"ticket", "secret"}`: GenAuth's exchange.
+//! - `POST /__emulator/mini-login` with `{"path", "outcome": "approve" | "refuse" |
+//!   "cancel", "phone"?, "user_name"? (or "userName")}`: answers `{"err_code",
+//!   "ext_msg"}` as WeChat hands them back after Mini Login.
+//! - `GET /__emulator/health`: `{"status": "ok"}`.
 
 #![warn(missing_docs)]
 #![cfg_attr(

@@ -221,6 +221,22 @@ async fn mini_login_over_http_as_design_fixes_it() {
     let (_, cancelled) = call(json!({"path": path(POOL, false), "outcome": "cancel"})).await;
     assert_eq!(cancelled, json!({"err_code": -2, "ext_msg": null}));
 
+    // The launch request's own JSON fields: a `userName` that useSelfWxapp=0 does not
+    // open is refused; the vendor's is accepted.
+    let (_, wrong_program) = call(
+        json!({"path": path(POOL, false), "outcome": "approve", "userName": "gh_0123456789ab"}),
+    )
+    .await;
+    assert!(matches!(
+        parse_result(wrong_program["ext_msg"].as_str().unwrap()),
+        Err(LaunchError::Refused { code: 400, ref message }) if message.contains("gh_0123456789ab")
+    ));
+    let (_, vendor) = call(
+        json!({"path": path(POOL, false), "outcome": "approve", "user_name": "gh_a781a791e29e"}),
+    )
+    .await;
+    assert!(parse_result(vendor["ext_msg"].as_str().unwrap()).is_ok());
+
     let (status, bad) = call(json!({"path": path(POOL, false), "outcome": "maybe"})).await;
     assert_eq!(
         (status, bad["apiCode"].as_i64()),
