@@ -358,6 +358,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// A known phone number, spelled with any separators the mask allows, between
+        /// any text without digits, never survives: not even its digits in a row.
+        #[test]
+        fn a_known_phone_never_survives(
+            digits in "1[3-9][0-9]{9}",
+            separators in proptest::collection::vec("[ .()-]{0,2}", 10),
+            before in "[a-zA-Z@:,\"{} ]{0,20}",
+            after in "[a-zA-Z@:,\"{} ]{0,20}",
+            country in proptest::bool::ANY,
+        ) {
+            let mut spelled = String::from(if country { "+86 " } else { "" });
+            for (digit, separator) in digits.chars().zip(separators.iter().map(String::as_str).chain([""])) {
+                spelled.push(digit);
+                spelled.push_str(separator);
+            }
+            let spelled = spelled.trim_end_matches([' ', '.', '(', ')', '-']);
+            let text = format!("{before}{spelled}{after}");
+            for known in [Known::phones([Some(&digits), None]), Known::phones([None, Some(spelled)])] {
+                let shown = redact(&text, known);
+                let shown_digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+                proptest::prop_assert!(!shown_digits.contains(&digits), "{text} -> {shown}");
+            }
+        }
+    }
+
     #[test]
     fn phones_are_masked_for_debug() {
         assert_eq!(mask_phone("13800138000"), "138****8000");
