@@ -56,18 +56,28 @@ async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Respon
                 "phone_shared": user.phone.is_some(),
             }),
         ),
-        // The user has to log in again: the ticket is spent or stale.
-        Err(ExchangeError::TicketExpired | ExchangeError::Api { .. }) => reply(
-            StatusCode::UNAUTHORIZED,
-            json!({"error": "the login expired; please log in again"}),
-        ),
         Err(error) => {
             // Safe to log: no error carries a secret, ticket, token or phone number.
             eprintln!("exchange failed: {error}");
-            reply(
-                StatusCode::BAD_GATEWAY,
-                json!({"error": "GenAuth is unavailable; please try again"}),
-            )
+            match error {
+                // GenAuth refused this backend itself (the emulator answers a missing or
+                // wrong secret with 401 and 403): an operator has to act, not the user.
+                ExchangeError::Api {
+                    status: 401 | 403, ..
+                } => reply(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"error": "the login service is misconfigured"}),
+                ),
+                // The user has to log in again: the ticket is spent, stale or unknown.
+                ExchangeError::TicketExpired | ExchangeError::Api { .. } => reply(
+                    StatusCode::UNAUTHORIZED,
+                    json!({"error": "the login expired; please log in again"}),
+                ),
+                _ => reply(
+                    StatusCode::BAD_GATEWAY,
+                    json!({"error": "GenAuth is unavailable; please try again"}),
+                ),
+            }
         }
     }
 }
