@@ -82,6 +82,13 @@ async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Respon
     }
 }
 
+/// The backend's routes.
+fn app(client: ExchangeClient) -> Router {
+    Router::new()
+        .route("/login", post(login))
+        .with_state(Arc::new(client))
+}
+
 fn reply(status: StatusCode, body: Value) -> Response {
     (
         status,
@@ -112,9 +119,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             (client, Some(emulator))
         }
     };
-    let app = Router::new()
-        .route("/login", post(login))
-        .with_state(Arc::new(client));
+    let app = app(client);
     let addr: SocketAddr = if demo {
         ([127, 0, 0, 1], 0).into()
     } else {
@@ -177,4 +182,60 @@ async fn post_json(addr: SocketAddr, path: &str, body: &str) -> Result<String, B
     let status = response.lines().next().unwrap_or_default().to_owned();
     let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
     Ok(format!("{status} {body}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The backend on a free port, exchanging with `secret` against an emulator whose
+    /// pool needs `EMULATED_SECRET`.
+    async fn backend(secret: &str) -> (Emulator, SocketAddr) {
+        let emulator = Emulator::builder()
+            .pool(PoolConfig::new(PhoneLogin::POOL_ID).secret(EMULATED_SECRET))
+            .log_requests(false)
+            .start()
+            .await
+            .unwrap();
+        let client = PhoneLogin::exchange_client(PoolSecret::new(secret))
+            .with_host(emulator.base_url())
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app(client)).await });
+        (emulator, addr)
+    }
+
+    fn ticket(emulator: &Emulator) -> String {
+        let answer = emulator.mini_login(PhoneLogin::LAUNCH_PATH, UserChoice::approve());
+        let ticket = PhoneLogin::parse_response(answer.err_code, answer.ext_msg.as_deref());
+        json!({"ticket": ticket.unwrap().expose_secret()}).to_string()
+    }
+
+    fn status(reply: &str) -> &str {
+        reply.split(' ').nth(1).unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn each_outcome_has_its_status() {
+        let (emulator, addr) = backend(EMULATED_SECRET).await;
+        let body = ticket(&emulator);
+        let first = post_json(addr, "/login", &body).await.unwrap();
+        assert_eq!(status(&first), "200", "{first}");
+        assert!(first.contains(r#""phone_shared":true"#), "{first}");
+        let again = post_json(addr, "/login", &body).await.unwrap();
+        assert_eq!(status(&again), "401", "{again}");
+        for bad in ["", "{}", r#"{"ticket": ""}"#, r#"{"ticket": 7}"#] {
+            let reply = post_json(addr, "/login", bad).await.unwrap();
+            assert_eq!(status(&reply), "400", "{bad}: {reply}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wrong_secret_is_the_operators_problem() {
+        let (emulator, addr) = backend("not-the-secret").await;
+        let reply = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
+        assert_eq!(status(&reply), "500", "{reply}");
+        assert!(!reply.contains("not-the-secret"), "{reply}");
+    }
 }

@@ -175,3 +175,12 @@ fn redact_ticket(ext_msg: &str) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+#[cfg(test)]
+mod tests {
+    /// What `cargo run --example login_flow` does, run by `cargo test`.
+    #[tokio::test]
+    async fn the_whole_flow_runs_on_the_emulator() {
+        super::on_the_emulator().await.unwrap();
+    }
+}
