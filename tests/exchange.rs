@@ -397,6 +397,26 @@ async fn a_caller_client_that_follows_redirects_never_resends_the_secret() {
     }
 }
 
+/// A host written as the attribute allows it but not as the URL crate writes it.
+#[mini_program_login::mini_program_login(
+    pool = "5e4cdd055df3df65dc58b97d",
+    self_wxapp = false,
+    host = "http://LocalHost:18787/"
+)]
+struct UnnormalizedHost;
+
+#[tokio::test]
+async fn a_host_written_unlike_its_normal_form_still_exchanges() {
+    let emulator = emulator()
+        .listen(([127, 0, 0, 1], 18787).into())
+        .start()
+        .await
+        .unwrap();
+    let client = UnnormalizedHost::exchange_client(PoolSecret::new(SECRET));
+    let result = client.exchange(ticket(&emulator)).await;
+    assert!(result.is_ok(), "{result:?}");
+}
+
 #[test]
 fn hosts_are_checked_at_run_time_too() {
     let client = ExchangeClient::new(PhoneLogin::POOL_ID, None);

@@ -183,9 +183,16 @@ impl ExchangeClient {
             .http
             .as_ref()
             .map_err(|what| ExchangeError::Transport(TransportError::new(what, None)))?;
-        let endpoint = self.endpoint();
+        // Parsed, so that it compares with the answer's URL as the URL crate writes it
+        // (`Core.GenAuth.ai:443` is `core.genauth.ai`).
+        let endpoint = reqwest::Url::parse(&self.endpoint()).map_err(|_| {
+            ExchangeError::Transport(TransportError::new(
+                "the exchange endpoint is not a valid URL",
+                None,
+            ))
+        })?;
         let mut response = http
-            .post(&endpoint)
+            .post(endpoint.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(
@@ -199,7 +206,7 @@ impl ExchangeClient {
             .send()
             .await
             .map_err(transport)?;
-        if response.url().as_str() != endpoint {
+        if *response.url() != endpoint {
             // A caller's client followed a 301, 302 or 303 (as a GET, without the body):
             // whatever answered is not the endpoint asked.
             return Err(ExchangeError::Transport(TransportError::new(
