@@ -4,7 +4,7 @@
 
 #![allow(
     clippy::indexing_slicing,
-    reason = "every index is a quote or colon position found in the same string: ASCII, on a char boundary"
+    reason = "every index is a quote, colon or digit position found in the same string, or a loop index checked against its length: ASCII, on a char boundary, in bounds"
 )]
 
 /// How many characters of a body an error keeps.
