@@ -151,6 +151,17 @@ fn launch_prefills_a_builder_from_the_configuration() {
     ] {
         assert_eq!(built, expected);
     }
+    // What the attribute accepts, the run-time check accepts too.
+    for (checked, expected) in [
+        (Defaults::launch().try_build(), Defaults::launch_request()),
+        (OwnCopy::launch().try_build(), OwnCopy::launch_request()),
+        (
+            EveryOtherKey::launch().try_build(),
+            EveryOtherKey::launch_request(),
+        ),
+    ] {
+        assert_eq!(checked, Ok(expected));
+    }
     let per_call = Defaults::launch()
         .get_phone(true)
         .program_type(MiniProgramType::Test)
