@@ -35,6 +35,15 @@ pub enum SecretEnvError {
         /// The variable's name.
         name: String,
     },
+    /// The value starts or ends with whitespace, such as the `\r` an env file written
+    /// on Windows leaves; GenAuth would refuse it as a wrong secret.
+    #[error(
+        "the environment variable `{name}` starts or ends with whitespace (a stray newline?); set it to the user pool's secret alone"
+    )]
+    Whitespace {
+        /// The variable's name.
+        name: String,
+    },
 }
 
 impl PoolSecret {
@@ -44,10 +53,23 @@ impl PoolSecret {
     }
 
     /// Reads the secret from the environment variable `name`, such as
-    /// `GENAUTH_POOL_SECRET`. An unset, empty or non-Unicode variable is an error.
+    /// `GENAUTH_POOL_SECRET`. An unset, empty or non-Unicode variable is an error, and so
+    /// is a value with whitespace around it (a stray newline), rather than a 403 later.
     pub fn from_env(name: &str) -> Result<Self, SecretEnvError> {
-        match std::env::var(name) {
+        Self::from_var(name, std::env::var(name))
+    }
+
+    fn from_var(
+        name: &str,
+        value: Result<String, std::env::VarError>,
+    ) -> Result<Self, SecretEnvError> {
+        match value {
             Ok(secret) if secret.is_empty() => Err(SecretEnvError::Empty { name: name.into() }),
+            Ok(secret) if secret.trim() != secret => {
+                // Dropped here, zeroed by `SecretString`.
+                drop(Self::new(secret));
+                Err(SecretEnvError::Whitespace { name: name.into() })
+            }
             Ok(secret) => Ok(Self::new(secret)),
             Err(std::env::VarError::NotPresent) => {
                 Err(SecretEnvError::NotSet { name: name.into() })
@@ -109,5 +131,28 @@ mod tests {
         // PATH is set on every machine that runs these tests.
         let path = PoolSecret::from_env("PATH").unwrap();
         assert!(!path.expose_secret().is_empty());
+    }
+
+    #[test]
+    fn each_unusable_value_is_named_without_it() {
+        let name = "GENAUTH_POOL_SECRET";
+        let check = |value: Result<&str, std::env::VarError>| {
+            PoolSecret::from_var(name, value.map(str::to_owned))
+        };
+        assert_eq!(check(Ok("s3cr3t")).unwrap().expose_secret(), "s3cr3t");
+        assert_eq!(
+            check(Ok("")).unwrap_err(),
+            SecretEnvError::Empty { name: name.into() }
+        );
+        for stray in ["s3cr3t\r", "s3cr3t\n", " s3cr3t", "s3cr3t\t"] {
+            let error = check(Ok(stray)).unwrap_err();
+            assert_eq!(error, SecretEnvError::Whitespace { name: name.into() });
+            assert!(!error.to_string().contains("s3cr3t"), "{error}");
+        }
+        let not_unicode = std::env::VarError::NotUnicode(std::ffi::OsString::new());
+        assert_eq!(
+            check(Err(not_unicode)).unwrap_err(),
+            SecretEnvError::NotUnicode { name: name.into() }
+        );
     }
 }
