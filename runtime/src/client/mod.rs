@@ -231,8 +231,10 @@ impl ExchangeClient {
     /// it, shared by clones, so that later calls reuse its connections. A client given
     /// with [`with_http_client`](Self::with_http_client) serves `exchange` only.
     ///
-    /// Called on a thread that runs an async runtime, it fails with
-    /// [`ExchangeError::Transport`] rather than block the runtime: use `exchange` there.
+    /// Called on a thread of an async runtime, `spawn_blocking` threads included, it
+    /// fails with [`ExchangeError::Transport`] rather than risk blocking the runtime: use
+    /// `exchange(..).await` there, or `Handle::current().block_on(..)` inside
+    /// `spawn_blocking`.
     #[cfg(feature = "blocking")]
     pub fn exchange_blocking(&self, ticket: Ticket) -> Result<UserInfo, ExchangeError> {
         let trace = Trace::start(&self.pool);
@@ -252,7 +254,7 @@ impl ExchangeClient {
         let body = self.body(ticket)?;
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(ExchangeError::Transport(TransportError::new(
-                "exchange_blocking was called inside an async runtime; call `exchange(..).await` there",
+                "exchange_blocking was called on a thread of an async runtime; call `exchange(..).await` there (in `spawn_blocking`, `Handle::current().block_on(client.exchange(..))`)",
                 None,
             )));
         }
