@@ -167,3 +167,31 @@ fn one_client_serves_many_exchanges_and_drops_anywhere() {
         drop(client);
     });
 }
+
+#[test]
+fn inside_spawn_blocking_the_advice_in_the_error_works() {
+    let emulator = emulator().start_blocking().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = client(&emulator);
+    let (refused, advised) = (ticket(&emulator), ticket(&emulator));
+    let (refusal, user) = runtime.block_on(async move {
+        tokio::task::spawn_blocking(move || {
+            let refusal = client.exchange_blocking(refused);
+            let user = tokio::runtime::Handle::current().block_on(client.exchange(advised));
+            (refusal, user)
+        })
+        .await
+        .unwrap()
+    });
+    match refusal {
+        Err(ExchangeError::Transport(error)) => {
+            assert!(error.to_string().contains("spawn_blocking"), "{error}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(user.is_ok(), "{user:?}");
+}
