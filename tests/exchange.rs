@@ -487,12 +487,36 @@ fn the_documentation_sample_decodes_with_every_field_typed() {
 
 #[test]
 fn a_field_of_the_wrong_type_is_named_without_its_value() {
-    let error = UserInfo::from_json(r#"{"_id":"u","lastLogin":"13800138000"}"#).unwrap_err();
+    // Every field but the id is kept, typed where it can be: a login is not lost to a
+    // timestamp in another format.
+    let user = UserInfo::from_json(
+        r#"{"_id":"u","lastLogin":"13800138000","signedUp":"2020-02-19T07:45:12.394Z","blocked":"no"}"#,
+    )
+    .unwrap();
+    assert_eq!(user.last_login, None);
+    assert!(user.signed_up.is_some());
+    assert_eq!(user.get("lastLogin"), Some(&json!("13800138000")));
+    assert_eq!(user.get("blocked"), Some(&json!("no")));
+    let unreadable: Vec<_> = user.unreadable().iter().map(ToString::to_string).collect();
     assert_eq!(
-        error.to_string(),
-        "`lastLogin` is not an ISO-8601 timestamp"
+        unreadable,
+        [
+            "`blocked` is not true or false",
+            "`lastLogin` is not an ISO-8601 timestamp"
+        ]
     );
-    assert!(UserInfo::from_json(r#"{"nickname":"no id"}"#).is_err());
+    assert!(
+        UserInfo::from_json(r#"{"_id":"u"}"#)
+            .unwrap()
+            .unreadable()
+            .is_empty()
+    );
+    assert_eq!(
+        UserInfo::from_json(r#"{"nickname":"no id"}"#)
+            .unwrap_err()
+            .to_string(),
+        "`_id` is not a non-empty string"
+    );
     let bad_oauth = UserInfo::from_json(r#"{"_id":"u","oauth":"not json"}"#).unwrap();
     assert!(bad_oauth.wechat_profile().is_err());
     assert_eq!(

@@ -67,8 +67,10 @@ pub struct UserInfo {
     pub token_expired_at: Option<OffsetDateTime>,
     /// `token`: the user's GenAuth token (a JWT, valid about 15 days).
     pub token: Option<AccessToken>,
-    /// Every field not above, as GenAuth sent it.
+    /// Every field not above, as GenAuth sent it, and every field above whose value
+    /// did not have the documented type (see [`unreadable`](Self::unreadable)).
     pub extra: Map<String, Value>,
+    unreadable: Vec<FieldError>,
 }
 
 /// A GenAuth user token: a credential. `Debug` does not show it.
@@ -88,8 +90,7 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// A field of the user object that does not have the documented type. Names the
-/// field, never its value.
+/// A field that does not have the documented type. Names the field, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{field}` is not {expected}")]
 pub struct FieldError {
@@ -130,9 +131,13 @@ impl UserInfo {
         }
     }
 
-    /// Decodes a user object. Only `_id` is required.
+    /// Decodes a user object. Only `_id` is required: the exchange has used the ticket
+    /// up by now, so a field with an unexpected type (a timestamp in another format, a
+    /// count as a string) does not cost the user the login. Its typed field is `None`,
+    /// its value stays in [`extra`](Self::extra), and [`unreadable`](Self::unreadable)
+    /// names it.
     pub(crate) fn from_object(object: Map<String, Value>) -> Result<Self, FieldError> {
-        let mut fields = Fields(object);
+        let mut fields = Fields::new(object);
         let id = match fields.take("_id") {
             Some(Value::String(id)) if !id.is_empty() => id,
             // Some deployments answer `id` rather than `_id`.
@@ -143,33 +148,35 @@ impl UserInfo {
         };
         let user = Self {
             id,
-            username: fields.string("username")?,
-            nickname: fields.string("nickname")?,
-            company: fields.string("company")?,
-            photo: fields.string("photo")?,
-            phone: fields.string("phone")?,
-            email: fields.string("email")?,
-            email_verified: fields.boolean("emailVerified")?,
-            phone_verified: fields.boolean("phoneVerified")?,
-            blocked: fields.boolean("blocked")?,
-            is_deleted: fields.boolean("isDeleted")?,
-            logins_count: fields.count("loginsCount")?,
-            register_method: fields.string("registerMethod")?,
-            unionid: fields.string("unionid")?,
-            openid: fields.string("openid")?,
-            oauth: fields.json_string("oauth")?,
+            username: fields.string("username"),
+            nickname: fields.string("nickname"),
+            company: fields.string("company"),
+            photo: fields.string("photo"),
+            phone: fields.string("phone"),
+            email: fields.string("email"),
+            email_verified: fields.boolean("emailVerified"),
+            phone_verified: fields.boolean("phoneVerified"),
+            blocked: fields.boolean("blocked"),
+            is_deleted: fields.boolean("isDeleted"),
+            logins_count: fields.count("loginsCount"),
+            register_method: fields.string("registerMethod"),
+            unionid: fields.string("unionid"),
+            openid: fields.string("openid"),
+            oauth: fields.json_string("oauth"),
             metadata: fields.metadata("metadata"),
-            last_ip: fields.string("lastIP")?,
-            last_login: fields.timestamp("lastLogin")?,
-            signed_up: fields.timestamp("signedUp")?,
-            token_expired_at: fields.timestamp("tokenExpiredAt")?,
+            last_ip: fields.string("lastIP"),
+            last_login: fields.timestamp("lastLogin"),
+            signed_up: fields.timestamp("signedUp"),
+            token_expired_at: fields.timestamp("tokenExpiredAt"),
             token: fields
-                .string("token")?
+                .string("token")
                 .map(|t| AccessToken(SecretString::from(t))),
             extra: Map::new(),
+            unreadable: Vec::new(),
         };
         Ok(Self {
-            extra: fields.0,
+            extra: fields.left,
+            unreadable: fields.unreadable,
             ..user
         })
     }
@@ -182,20 +189,30 @@ impl UserInfo {
         let Ok(Value::Object(object)) = serde_json::from_str(oauth) else {
             return Err(ProfileError::NotAnObject);
         };
-        let mut fields = Fields(object);
-        let field = ProfileError::Field;
-        Ok(Some(WechatProfile {
-            nick_name: fields.string("nickName").map_err(field)?,
-            avatar_url: fields.string("avatarUrl").map_err(field)?,
-            phone: fields.string("phone").map_err(field)?,
-            openid: fields.string("openid").map_err(field)?,
-            unionid: fields.string("unionid").map_err(field)?,
-            gender: Gender::from_json(fields.take("gender")).map_err(field)?,
-            language: fields.string("language").map_err(field)?,
-            city: fields.string("city").map_err(field)?,
-            province: fields.string("province").map_err(field)?,
-            country: fields.string("country").map_err(field)?,
-        }))
+        let mut fields = Fields::new(object);
+        let profile = WechatProfile {
+            nick_name: fields.string("nickName"),
+            avatar_url: fields.string("avatarUrl"),
+            phone: fields.string("phone"),
+            openid: fields.string("openid"),
+            unionid: fields.string("unionid"),
+            gender: Gender::from_json(fields.take("gender")).map_err(ProfileError::Field)?,
+            language: fields.string("language"),
+            city: fields.string("city"),
+            province: fields.string("province"),
+            country: fields.string("country"),
+        };
+        // Asked for on demand, the profile can afford to be strict.
+        match fields.unreadable.into_iter().next() {
+            Some(error) => Err(ProfileError::Field(error)),
+            None => Ok(Some(profile)),
+        }
+    }
+
+    /// The fields that had a value of another type than documented, by name. Their
+    /// typed field is `None` and their value is in [`extra`](Self::extra).
+    pub fn unreadable(&self) -> &[FieldError] {
+        &self.unreadable
     }
 
     /// A field GenAuth sent that is not among the typed ones.
@@ -205,49 +222,64 @@ impl UserInfo {
 }
 
 /// A JSON object's fields, taken out one by one by name, so that each name is written
-/// once and what is left over is the fields nobody asked for. `null` counts as absent.
-struct Fields(Map<String, Value>);
+/// once and what is left over is the fields nobody asked for. `null` counts as absent;
+/// a value of another type than asked is put back, and its name noted.
+struct Fields {
+    left: Map<String, Value>,
+    unreadable: Vec<FieldError>,
+}
 
 impl Fields {
+    fn new(object: Map<String, Value>) -> Self {
+        Self {
+            left: object,
+            unreadable: Vec::new(),
+        }
+    }
+
     fn take(&mut self, key: &str) -> Option<Value> {
-        self.0.remove(key).filter(|v| !v.is_null())
+        self.left.remove(key).filter(|v| !v.is_null())
     }
 
-    fn string(&mut self, key: &str) -> Result<Option<String>, FieldError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(FieldError::new(key, "a string")),
+    /// The field read by `read`, which hands the value back if it cannot.
+    fn typed<T>(
+        &mut self,
+        key: &str,
+        expected: &'static str,
+        read: impl FnOnce(Value) -> Result<T, Value>,
+    ) -> Option<T> {
+        match read(self.take(key)?) {
+            Ok(value) => Some(value),
+            Err(value) => {
+                self.unreadable.push(FieldError::new(key, expected));
+                self.left.insert(key.to_owned(), value);
+                None
+            }
         }
     }
 
-    fn boolean(&mut self, key: &str) -> Result<Option<bool>, FieldError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(b)),
-            Some(_) => Err(FieldError::new(key, "true or false")),
-        }
+    fn string(&mut self, key: &str) -> Option<String> {
+        self.typed(key, "a string", |v| match v {
+            Value::String(s) => Ok(s),
+            other => Err(other),
+        })
     }
 
-    fn count(&mut self, key: &str) -> Result<Option<u64>, FieldError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| FieldError::new(key, "a whole number")),
-            Some(_) => Err(FieldError::new(key, "a whole number")),
-        }
+    fn boolean(&mut self, key: &str) -> Option<bool> {
+        self.typed(key, "true or false", |v| v.as_bool().ok_or(v))
+    }
+
+    fn count(&mut self, key: &str) -> Option<u64> {
+        self.typed(key, "a whole number", |v| v.as_u64().ok_or(v))
     }
 
     /// `oauth` arrives as a string holding JSON; some deployments send the object itself.
-    fn json_string(&mut self, key: &str) -> Result<Option<String>, FieldError> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(object @ Value::Object(_)) => Ok(Some(object.to_string())),
-            Some(_) => Err(FieldError::new(key, "a string holding JSON")),
-        }
+    fn json_string(&mut self, key: &str) -> Option<String> {
+        self.typed(key, "a string holding JSON", |v| match v {
+            Value::String(s) => Ok(s),
+            object @ Value::Object(_) => Ok(object.to_string()),
+            other => Err(other),
+        })
     }
 
     /// `metadata` arrives as a string holding JSON (often `"\"\""`); kept as the string
@@ -259,16 +291,13 @@ impl Fields {
         }
     }
 
-    fn timestamp(&mut self, key: &str) -> Result<Option<OffsetDateTime>, FieldError> {
-        let expected = "an ISO-8601 timestamp";
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => OffsetDateTime::parse(&s, &Rfc3339)
+    fn timestamp(&mut self, key: &str) -> Option<OffsetDateTime> {
+        self.typed(key, "an ISO-8601 timestamp", |v| match v {
+            Value::String(s) => OffsetDateTime::parse(&s, &Rfc3339)
                 .or_else(|_| OffsetDateTime::parse(&s, &Iso8601::DEFAULT))
-                .map(Some)
-                .map_err(|_| FieldError::new(key, expected)),
-            Some(_) => Err(FieldError::new(key, expected)),
-        }
+                .map_err(|_| Value::String(s)),
+            other => Err(other),
+        })
     }
 }
 
@@ -321,6 +350,7 @@ impl fmt::Debug for UserInfo {
             .field("token_expired_at", &self.token_expired_at)
             .field("token", &self.token)
             .field("extra", &format_args!("{extra}"))
+            .field("unreadable", &self.unreadable)
             .finish()
     }
 }
