@@ -112,6 +112,33 @@ fn nothing_printed_or_traced_holds_a_secret() {
             printed.value(&entry);
         }
 
+        // An answer that drifted from the documented types: the login goes through, the
+        // trace names the fields and nothing more.
+        let drifted = {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let host = format!("http://{}", listener.local_addr().unwrap());
+            tokio::spawn(async move {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut buf = vec![0; 8192];
+                let _ = socket.read(&mut buf).await.unwrap();
+                let body = format!(r#"{{"_id":"u1","lastLogin":"{PHONE}","loginsCount":"{PHONE}"}}"#);
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                socket.write_all(reply.as_bytes()).await.unwrap();
+            });
+            PhoneLogin::exchange_client(PoolSecret::new(SECRET))
+                .with_host(&host)
+                .unwrap()
+                .exchange(printed.ticket(Ticket::new("tkt-drift-7g8h9i").unwrap()))
+                .await
+                .unwrap()
+        };
+        assert_eq!(drifted.unreadable().len(), 2);
+        printed.value(&drifted);
+
         // Each failure of the exchange.
         let mut failures: Vec<ExchangeError> = Vec::new();
         let expired_ticket = printed.ticket(expired(ticket_for::<PhoneLogin>(
@@ -230,6 +257,10 @@ fn nothing_printed_or_traced_holds_a_secret() {
     assert!(traced.contains("pool=5e4cdd055df3df65dc58b97d"), "{traced}");
     assert!(traced.contains("status=200"), "{traced}");
     assert!(traced.contains("code=2612"), "{traced}");
+    assert!(
+        traced.contains("unreadable=loginsCount,lastLogin"),
+        "{traced}"
+    );
     printed.text.push(traced);
 
     for text in &printed.text {

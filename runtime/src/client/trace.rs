@@ -1,5 +1,6 @@
 //! Spans around an exchange (feature `tracing`): the pool id, the HTTP status and the
-//! business code, nothing else. Without the feature, every call here compiles to
+//! business code, and the names of fields that did not have the documented type;
+//! nothing else. Without the feature, every call here compiles to
 //! nothing.
 
 use std::future::Future;
@@ -40,7 +41,18 @@ impl Trace {
     pub(crate) fn finish(&self, result: &Result<UserInfo, ExchangeError>) {
         let _entered = self.0.enter();
         match result {
-            Ok(_) => tracing::debug!("ticket exchanged"),
+            Ok(user) if user.unreadable().is_empty() => tracing::debug!("ticket exchanged"),
+            // The answer drifted from the documented shape: worth an operator's look.
+            // Field names only, never values.
+            Ok(user) => tracing::warn!(
+                unreadable = %user
+                    .unreadable()
+                    .iter()
+                    .map(|e| e.field.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                "ticket exchanged; some fields did not have the documented type"
+            ),
             Err(ExchangeError::Api { code, .. }) => {
                 self.0.record("code", code);
                 tracing::debug!(code, "GenAuth refused the exchange");
