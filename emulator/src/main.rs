@@ -174,6 +174,15 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        // Polled once before anything else, so that Ctrl-C is handled (a clean shutdown)
+        // from the moment "listening on" is printed, however soon it comes.
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        let early = tokio::select! {
+            biased;
+            result = &mut ctrl_c => Some(result),
+            () = std::future::ready(()) => None,
+        };
         let pool = args.pool.id();
         let emulator = Emulator::builder()
             .listen(args.listen)
@@ -191,11 +200,21 @@ fn main() -> ExitCode {
             }
         };
         println!("listening on {}", emulator.base_url());
+        if !emulator.addr().ip().is_loopback() {
+            eprintln!(
+                "warning: {} is reachable from other machines: anyone there can mint tickets and log in as the seeded users; listen on 127.0.0.1 unless a device on your network needs it",
+                emulator.addr()
+            );
+        }
         eprintln!(
             "serving user pool {pool}; exchange at {}/oauth/app2wxapp/auth/{pool}",
             emulator.base_url()
         );
-        if let Err(error) = tokio::signal::ctrl_c().await {
+        let interrupted = match early {
+            Some(result) => result,
+            None => ctrl_c.await,
+        };
+        if let Err(error) = interrupted {
             eprintln!("error: cannot wait for Ctrl-C: {error}");
         }
         eprintln!("shutting down");

@@ -24,8 +24,18 @@ impl Drop for Running {
 }
 
 fn start(extra: &[&str]) -> Running {
+    let running = start_on("127.0.0.1:0", extra);
+    assert!(
+        running.base_url.starts_with("http://127.0.0.1:"),
+        "{}",
+        running.base_url
+    );
+    running
+}
+
+fn start_on(listen: &str, extra: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .args(["--listen", "127.0.0.1:0", "--pool", POOL])
+        .args(["--listen", listen, "--pool", POOL])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -40,8 +50,20 @@ fn start(extra: &[&str]) -> Running {
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
         .to_owned();
-    assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
     Running { child, base_url }
+}
+
+fn stderr_after_stop(running: &mut Running) -> String {
+    assert!(interrupt_and_wait(running).success());
+    let mut log = String::new();
+    running
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    log
 }
 
 /// A ticket from the emulated Mini Login, over HTTP as an app in development gets one.
@@ -104,23 +126,14 @@ fn answers_on_its_port_logs_safely_and_stops_on_sigint() {
     let user: Value = user.json().unwrap();
     assert_eq!(user["phone"], "13800138000");
 
-    let status = interrupt_and_wait(&mut running);
-    assert!(status.success(), "{status:?}");
+    let log = stderr_after_stop(&mut running);
     assert!(
         client
             .get(format!("{}/__emulator/health", running.base_url))
             .send()
             .is_err()
     );
-
-    let mut log = String::new();
-    running
-        .child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    assert!(!log.contains("warning"), "{log}");
     assert!(
         log.contains(&format!("POST /oauth/app2wxapp/auth/{POOL} -> 200")),
         "{log}"
@@ -157,5 +170,20 @@ fn bad_arguments_exit_with_usage() {
     assert!(
         stderr.contains("--no-secret") && stderr.contains("USAGE"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn listening_beyond_loopback_is_warned_about() {
+    let mut running = start_on("0.0.0.0:0", &["--no-secret"]);
+    assert!(
+        running.base_url.starts_with("http://0.0.0.0:"),
+        "{}",
+        running.base_url
+    );
+    let log = stderr_after_stop(&mut running);
+    assert!(
+        log.contains("warning:") && log.contains("reachable from other machines"),
+        "{log}"
     );
 }
