@@ -55,6 +55,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
     let mut shape = ResponseShape::Raw;
     let mut error_shape = ErrorShape::ApiCode;
     let mut quiet = false;
+    const SECRET_CONFLICT: &str = "give either --secret S or --no-secret, not both";
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
@@ -75,9 +76,24 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
                 let v = value("--pool")?;
                 pool = Some(v.parse().map_err(|e| format!("--pool: {e}"))?);
             }
-            // The value is never echoed: it is a secret.
-            "--secret" => secret = Some(Some(value("--secret")?).filter(|s| !s.is_empty())),
-            "--no-secret" => secret = Some(None),
+            // The value is never echoed: it is a secret. An empty one (an unset variable
+            // in `--secret "$VAR"`) would quietly make a pool that needs none.
+            "--secret" => {
+                let v = value("--secret")?;
+                if v.is_empty() {
+                    return Err("--secret: the secret is empty; give one, or --no-secret for a pool that needs none".into());
+                }
+                if secret == Some(None) {
+                    return Err(SECRET_CONFLICT.into());
+                }
+                secret = Some(Some(v));
+            }
+            "--no-secret" => {
+                if matches!(secret, Some(Some(_))) {
+                    return Err(SECRET_CONFLICT.into());
+                }
+                secret = Some(None);
+            }
             "--ticket-ttl" => {
                 let v = value("--ticket-ttl")?;
                 let secs: u64 = v
@@ -251,6 +267,30 @@ mod tests {
     fn mistakes_are_explained_without_echoing_the_secret() {
         for (args, needle) in [
             (vec!["--secret", "s"], "--pool ID is required"),
+            (
+                vec!["--pool", "5e4cdd055df3df65dc58b97d", "--secret", ""],
+                "--secret: the secret is empty",
+            ),
+            (
+                vec![
+                    "--pool",
+                    "5e4cdd055df3df65dc58b97d",
+                    "--no-secret",
+                    "--secret",
+                    "s",
+                ],
+                "not both",
+            ),
+            (
+                vec![
+                    "--pool",
+                    "5e4cdd055df3df65dc58b97d",
+                    "--secret",
+                    "s",
+                    "--no-secret",
+                ],
+                "not both",
+            ),
             (vec!["--pool", "5e4cdd055df3df65dc58b97d"], "--no-secret"),
             (vec!["--pool", "xyz", "--no-secret"], "--pool"),
             (
