@@ -206,51 +206,46 @@ fn string_end(s: &str) -> Option<usize> {
 }
 
 fn mask_digit_runs(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= PHONE_DIGITS {
-            out.push_str(&"#".repeat(run.chars().count()));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    // Digits are ASCII: a run's length in bytes is its length in characters.
+    replace_runs(
+        text,
+        |c| c.is_ascii_digit(),
+        |run| (run.len() >= PHONE_DIGITS).then(|| "#".repeat(run.len())),
+    )
 }
 
 /// JWTs (`eyJ…`) and other long dotted base64url runs.
 fn mask_jwt_like(text: &str) -> String {
+    replace_runs(
+        text,
+        |c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'),
+        |word| {
+            let dotted = word.split('.').filter(|part| part.len() >= 8).count() >= 2;
+            (word.starts_with("eyJ") || (dotted && word.len() >= 32)).then(|| REDACTED.to_owned())
+        },
+    )
+}
+
+/// `text` with each longest run of characters that `member` accepts replaced by what
+/// `replace` makes of it, or kept where it makes nothing.
+fn replace_runs(
+    text: &str,
+    member: impl Fn(char) -> bool,
+    replace: impl Fn(&str) -> Option<String>,
+) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    let is_token_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let flush = |word: &mut String, out: &mut String| {
-        let dotted = word.split('.').filter(|part| part.len() >= 8).count() >= 2;
-        if word.starts_with("eyJ") || (dotted && word.len() >= 32) {
-            out.push_str(REDACTED);
-        } else {
-            out.push_str(word);
+    let mut rest = text;
+    while let Some(start) = rest.find(&member) {
+        let (before, from) = rest.split_at(start);
+        let (run, after) = from.split_at(from.find(|c| !member(c)).unwrap_or(from.len()));
+        out.push_str(before);
+        match replace(run) {
+            Some(replacement) => out.push_str(&replacement),
+            None => out.push_str(run),
         }
-        word.clear();
-    };
-    for c in text.chars() {
-        if is_token_char(c) {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
+        rest = after;
     }
-    flush(&mut word, &mut out);
+    out.push_str(rest);
     out
 }
 
