@@ -11,13 +11,9 @@ use std::hint::black_box;
 use std::sync::LazyLock;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use mini_program_login::{ExchangeClient, PoolId, PoolSecret, Ticket, UserInfo, parse_result};
-use mini_program_login_emulator::{Emulator, PoolConfig, ResponseShape, UserChoice};
-
-const POOL: &str = "5e4cdd055df3df65dc58b97d";
-const SECRET: &str = "bench-pool-secret";
-const PATH: &str =
-    "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=1&fromApp=1&useSelfWxapp=0";
+use mini_program_login::{ExchangeClient, PoolId, PoolSecret, Ticket, UserInfo};
+use mini_program_login_benches::{POOL, SECRET, mint};
+use mini_program_login_emulator::{Emulator, PoolConfig, ResponseShape};
 
 struct Setup {
     runtime: tokio::runtime::Runtime,
@@ -56,8 +52,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
 });
 
 fn fresh_ticket() -> Ticket {
-    let result = SETUP.emulator.mini_login(PATH, UserChoice::approve());
-    parse_result(result.ext_msg.as_deref().unwrap_or_default()).expect("an approved login")
+    mint(&SETUP.emulator).expect("an approved login")
 }
 
 fn exchange(c: &mut Criterion) {

@@ -19,14 +19,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mini_program_login::{PoolId, parse_result};
-use mini_program_login_emulator::{Emulator, PoolConfig, UserChoice};
+use mini_program_login::PoolId;
+use mini_program_login_benches::{POOL, SECRET, mint};
+use mini_program_login_emulator::{Emulator, PoolConfig};
 use tokio::sync::{Semaphore, oneshot};
 
-const POOL: &str = "5e4cdd055df3df65dc58b97d";
-const SECRET: &str = "bench-pool-secret";
-const PATH: &str =
-    "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=1&fromApp=1&useSelfWxapp=0";
 const REQUESTS: usize = 20_000;
 const IN_FLIGHT: usize = 32;
 const ROUNDS: usize = 5;
@@ -243,11 +240,8 @@ impl EmulatorThread {
 
     fn tickets(&self, n: usize) -> Vec<String> {
         (0..n)
-            .filter_map(|_| {
-                let result = self.emulator.mini_login(PATH, UserChoice::approve());
-                let ticket = parse_result(result.ext_msg.as_deref()?).ok()?;
-                Some(ticket.expose_secret().to_owned())
-            })
+            .filter_map(|_| mint(&self.emulator))
+            .map(|ticket| ticket.expose_secret().to_owned())
             .collect()
     }
 
