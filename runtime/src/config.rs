@@ -4,9 +4,8 @@ use std::time::Duration;
 
 #[cfg(feature = "client")]
 use crate::__private::{SecretOptional, SecretRequired};
-use crate::MiniProgramType;
 use crate::launch::{FromAppSet, LaunchRequest, LaunchRequestBuilder, PoolSet, SelfWxappSet};
-use crate::pool::{OriginalId, PoolId};
+use crate::protocol::{MiniProgramType, OriginalId, Page, PoolId};
 use crate::result::{self, LaunchError, Ticket};
 #[cfg(feature = "client")]
 use crate::{ExchangeClient, PoolSecret};
@@ -53,7 +52,7 @@ pub trait MiniProgramLogin {
             .use_self_wxapp(Self::SELF_WXAPP)
             .get_phone(Self::GET_PHONE)
             .program_type(Self::PROGRAM_TYPE)
-            .page(Self::PAGE);
+            .page(Page::__from_checked(Self::PAGE));
         match OriginalId::parse(Self::USER_NAME) {
             Ok(user_name) => builder.user_name(user_name),
             Err(_) => builder,

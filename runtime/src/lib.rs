@@ -40,13 +40,35 @@
 mod client;
 mod config;
 mod launch;
-mod pool;
+#[cfg_attr(
+    not(feature = "client"),
+    allow(
+        dead_code,
+        unused_imports,
+        reason = "the host rule serves the exchange client alone"
+    )
+)]
+mod protocol;
 mod result;
 mod secret;
+
+#[cfg(test)]
+mod protocol_tests;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+
+/// The protocol's rules for the emulator, which applies them as Mini Login and GenAuth
+/// do. Not public API: no stability promise.
+#[doc(hidden)]
+pub mod __protocol {
+    pub use crate::launch::{Launch, LaunchPathError, read_launch_path};
+    pub use crate::protocol::{
+        EXCHANGE_PATH, MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code,
+        mini_program_opened, param,
+    };
+}
 
 /// Builder states of [`LaunchRequestBuilder`]; they name the missing call when
 /// `build()` does not compile.
@@ -57,11 +79,11 @@ pub mod builder {
 }
 
 pub use config::MiniProgramLogin;
-pub use launch::{
-    DEFAULT_PAGE, InvalidMiniProgramType, LaunchRequest, LaunchRequestBuilder, MiniProgramType,
-    MismatchedMiniProgram,
+pub use launch::{LaunchRequest, LaunchRequestBuilder};
+pub use protocol::{
+    DEFAULT_HOST, DEFAULT_PAGE, InvalidHost, InvalidMiniProgramType, InvalidOriginalId,
+    InvalidPage, InvalidPoolId, MiniProgramType, MismatchedMiniProgram, OriginalId, Page, PoolId,
 };
-pub use pool::{InvalidOriginalId, InvalidPoolId, OriginalId, PoolId};
 pub use result::{
     DEFAULT_TICKET_TTL, InvalidTicket, LaunchError, MAX_EXT_MSG_LEN, MalformedReason, Ticket,
     parse_response, parse_response_with_ttl, parse_result, parse_result_with_ttl,
@@ -73,9 +95,8 @@ pub use secret::{PoolSecret, SecretEnvError};
 pub use client::__fuzz_interpret;
 #[cfg(feature = "client")]
 pub use client::{
-    AccessToken, DEFAULT_HOST, DEFAULT_TIMEOUT, ExchangeClient, ExchangeError, FieldError, Gender,
-    InvalidHost, MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT, UserInfo,
-    WechatProfile,
+    AccessToken, DEFAULT_TIMEOUT, ExchangeClient, ExchangeError, FieldError, Gender,
+    MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT, UserInfo, WechatProfile,
 };
 /// The HTTP client [`ExchangeClient::with_http_client`] takes.
 #[cfg(feature = "client")]
@@ -84,4 +105,5 @@ pub use reqwest;
 #[cfg(feature = "client")]
 pub use time::OffsetDateTime;
 
+#[doc(inline)]
 pub use mini_program_login_macros::mini_program_login;

@@ -3,8 +3,7 @@
 pub use core::time::Duration;
 
 pub use crate::config::MiniProgramLogin;
-pub use crate::launch::MiniProgramType;
-pub use crate::pool::PoolId;
+pub use crate::protocol::{MiniProgramType, PoolId};
 
 /// The expansion implements this for a configuration with `needs_secret = true`
 /// (the default), which makes `exchange_client(secret)` callable.

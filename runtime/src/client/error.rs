@@ -15,7 +15,7 @@ pub enum ExchangeError {
     /// The request did not reach GenAuth or the answer did not come back whole
     /// (connection refused, TLS failure, connection closed mid-response).
     #[error("the exchange failed in transport: {0}")]
-    Transport(#[source] TransportError),
+    Transport(#[from] TransportError),
     /// GenAuth did not answer within the client's timeout. The ticket may or may not
     /// have been used; it is not retried.
     #[error("GenAuth did not answer within the timeout")]
@@ -110,18 +110,5 @@ impl StdError for TransportError {
         self.source
             .as_deref()
             .map(|s| s as &(dyn StdError + 'static))
-    }
-}
-
-/// A host that cannot be exchanged against.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid GenAuth host: {reason}")]
-pub struct InvalidHost {
-    reason: &'static str,
-}
-
-impl InvalidHost {
-    pub(crate) fn new(reason: &'static str) -> Self {
-        Self { reason }
     }
 }

@@ -7,7 +7,7 @@ use std::future::Future;
 
 use super::UserInfo;
 use super::error::ExchangeError;
-use crate::pool::PoolId;
+use crate::protocol::PoolId;
 
 #[cfg(feature = "tracing")]
 pub(crate) struct Trace(tracing::Span);

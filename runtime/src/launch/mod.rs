@@ -1,0 +1,142 @@
+//! Hop (1): the launch request the app hands to WeChat OpenSDK.
+
+mod builder;
+mod read;
+
+use std::borrow::Cow;
+
+use crate::protocol::{MiniProgramType, OriginalId};
+
+pub use builder::{
+    FromAppGiven, FromAppSet, LaunchRequestBuilder, PoolGiven, PoolSet, SelfWxappGiven,
+    SelfWxappSet, Unset,
+};
+pub use read::{Launch, LaunchPathError, read_launch_path};
+
+/// The three values WeChat OpenSDK's `WXLaunchMiniProgramReq` (iOS) or
+/// `WXLaunchMiniProgram.Req` (Android) takes to open Mini Login.
+///
+/// Serializes to `{"userName": …, "path": …, "miniProgramType": 0}`, the SDK's own
+/// field names, for handing to Swift or Kotlin.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LaunchRequest {
+    user_name: Cow<'static, str>,
+    path: Cow<'static, str>,
+    program_type: MiniProgramType,
+}
+
+impl LaunchRequest {
+    /// A builder for pools known only at run time (multi-tenant backends).
+    ///
+    /// `build()` compiles only once `pool(..)`, `from_app()` and `use_self_wxapp(..)`
+    /// have been called, in any order.
+    pub fn builder() -> LaunchRequestBuilder {
+        LaunchRequestBuilder::new()
+    }
+
+    /// Made by the attribute's expansion from strings built at compile time: no allocation.
+    #[doc(hidden)]
+    pub const fn __from_static(
+        user_name: &'static str,
+        path: &'static str,
+        program_type: MiniProgramType,
+    ) -> Self {
+        Self {
+            user_name: Cow::Borrowed(user_name),
+            path: Cow::Borrowed(path),
+            program_type,
+        }
+    }
+
+    fn new(user_name: OriginalId, path: String, program_type: MiniProgramType) -> Self {
+        let user_name = if user_name == OriginalId::MINI_LOGIN {
+            Cow::Borrowed(OriginalId::mini_login_str())
+        } else {
+            Cow::Owned(user_name.as_str().to_owned())
+        };
+        Self {
+            user_name,
+            path: Cow::Owned(path),
+            program_type,
+        }
+    }
+
+    /// The mini program's original id (`userName`), such as `gh_a781a791e29e`.
+    pub fn user_name(&self) -> &str {
+        &self.user_name
+    }
+
+    /// The page and query (`path`):
+    /// `/routes/explore?userPoolId=…&getPhone=0&fromApp=1&useSelfWxapp=0`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The build flavour (`miniProgramType`).
+    pub fn program_type(&self) -> MiniProgramType {
+        self.program_type
+    }
+}
+
+impl serde::Serialize for LaunchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("LaunchRequest", 3)?;
+        s.serialize_field("userName", self.user_name())?;
+        s.serialize_field("path", self.path())?;
+        s.serialize_field("miniProgramType", &self.program_type)?;
+        s.end()
+    }
+}
+
+impl serde::Serialize for MiniProgramType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mini_program_type_codes() {
+        use crate::protocol::InvalidMiniProgramType;
+        for (t, code, name) in [
+            (MiniProgramType::Release, 0, "release"),
+            (MiniProgramType::Test, 1, "test"),
+            (MiniProgramType::Preview, 2, "preview"),
+        ] {
+            assert_eq!(t.code(), code);
+            assert_eq!(MiniProgramType::try_from(code), Ok(t));
+            assert_eq!(name.parse::<MiniProgramType>(), Ok(t));
+            assert_eq!(t.to_string(), name);
+            assert_eq!(MiniProgramType::meant_by(name), Some(t));
+        }
+        assert_eq!(MiniProgramType::try_from(3), Err(InvalidMiniProgramType));
+        assert!("Release".parse::<MiniProgramType>().is_err());
+        // WeChat's console names: 开发版 is the development build, 体验版 the trial.
+        assert_eq!(
+            MiniProgramType::meant_by("trial"),
+            Some(MiniProgramType::Preview)
+        );
+        assert_eq!(
+            MiniProgramType::meant_by("develop"),
+            Some(MiniProgramType::Test)
+        );
+        assert_eq!(MiniProgramType::meant_by("beta"), None);
+    }
+
+    #[test]
+    fn launch_request_serializes_with_the_sdk_field_names() {
+        let req = LaunchRequest::__from_static(
+            "gh_a781a791e29e",
+            "/routes/explore?x",
+            MiniProgramType::Test,
+        );
+        assert_eq!(
+            serde_json::to_string(&req).unwrap(),
+            r#"{"userName":"gh_a781a791e29e","path":"/routes/explore?x","miniProgramType":1}"#
+        );
+    }
+}

@@ -1,6 +1,0 @@
-use mini_program_login::mini_program_login;
-
-#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, program_type = "develop")]
-pub struct Login;
-
-fn main() {}
