@@ -6,8 +6,9 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{Data, DeriveInput};
 
-use crate::attr::{self, ProgramType};
 use crate::ctxt::Errors;
+use crate::keys;
+use crate::protocol::{MiniProgramType, launch_path};
 use crate::valid::{self, Config};
 
 const NOT_A_STRUCT: &str =
@@ -20,7 +21,7 @@ pub(crate) fn mini_program_login(args: TokenStream, item: TokenStream) -> TokenS
     if input.is_none() {
         errors.push(Span::call_site(), NOT_A_STRUCT);
     }
-    let attr = attr::parse(args, &mut errors);
+    let attr = keys::parse(args, &mut errors);
     let config = valid::validate(&attr, &mut errors);
     if let Some(input) = &input {
         check_item(input, &mut errors);
@@ -43,7 +44,7 @@ pub(crate) fn mini_program_login(args: TokenStream, item: TokenStream) -> TokenS
             let errors = result.err().map(|e| e.to_compile_error());
             let fallback = input
                 .as_ref()
-                .map(|input| implement(input, &fallback(&attr), &krate, true));
+                .map(|input| implement(input, &Config::fallback(&attr), &krate, true));
             quote!(#item #fallback #errors)
         }
     }
@@ -69,21 +70,6 @@ fn check_item(input: &DeriveInput, errors: &mut Errors) {
     }
 }
 
-/// A configuration for an attribute with errors: what was valid, defaults for the rest.
-fn fallback(attr: &attr::Attr) -> Config {
-    Config {
-        pool: "000000000000000000000000".to_owned(),
-        self_wxapp: attr.self_wxapp.as_ref().is_some_and(|v| v.value),
-        get_phone: false,
-        program_type: ProgramType::Release,
-        user_name: valid::MINI_LOGIN_USER_NAME.to_owned(),
-        path: valid::DEFAULT_PATH.to_owned(),
-        host: valid::DEFAULT_HOST.to_owned(),
-        needs_secret: true,
-        ticket_ttl: valid::DEFAULT_TICKET_TTL,
-    }
-}
-
 fn implement(
     input: &DeriveInput,
     config: &Config,
@@ -93,17 +79,17 @@ fn implement(
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let private = quote!(#krate::__private);
-    let pool = Literal::byte_string(config.pool.as_bytes());
+    let pool = Literal::byte_string(config.pool.as_str().as_bytes());
     let self_wxapp = config.self_wxapp;
     let get_phone = config.get_phone;
     let program_type = match config.program_type {
-        ProgramType::Release => quote!(Release),
-        ProgramType::Test => quote!(Test),
-        ProgramType::Preview => quote!(Preview),
+        MiniProgramType::Release => quote!(Release),
+        MiniProgramType::Test => quote!(Test),
+        MiniProgramType::Preview => quote!(Preview),
     };
-    let user_name = &config.user_name;
-    let page = &config.path;
-    let launch_path = config.launch_path();
+    let user_name = config.user_name.as_str();
+    let page = config.page.as_str();
+    let launch_path = launch_path(page, &config.pool, get_phone, self_wxapp);
     let host = &config.host;
     let needs_secret = config.needs_secret;
     let ticket_ttl = Literal::u64_unsuffixed(config.ticket_ttl);
@@ -111,15 +97,24 @@ fn implement(
     // raises a second error.
     let markers = if fallback {
         quote! {
+            #[automatically_derived]
             impl #impl_generics #private::SecretRequired for #ident #ty_generics #where_clause {}
+            #[automatically_derived]
             impl #impl_generics #private::SecretOptional for #ident #ty_generics #where_clause {}
         }
     } else if needs_secret {
-        quote!(impl #private::SecretRequired for #ident {})
+        quote! {
+            #[automatically_derived]
+            impl #private::SecretRequired for #ident {}
+        }
     } else {
-        quote!(impl #private::SecretOptional for #ident {})
+        quote! {
+            #[automatically_derived]
+            impl #private::SecretOptional for #ident {}
+        }
     };
     quote! {
+        #[automatically_derived]
         impl #impl_generics #krate::MiniProgramLogin for #ident #ty_generics #where_clause {
             const POOL_ID: #private::PoolId = #private::PoolId::__from_checked(*#pool);
             const SELF_WXAPP: ::core::primitive::bool = #self_wxapp;

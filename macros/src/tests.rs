@@ -5,8 +5,8 @@ use expect_test::{ExpectFile, expect_file};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::attr::suggestion;
 use crate::expand::mini_program_login;
+use crate::unknown::suggestion;
 
 fn pretty(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {

@@ -2,37 +2,40 @@
 
 use proc_macro2::Span;
 
-use crate::attr::{Attr, ProgramType};
 use crate::ctxt::Errors;
-
-pub(crate) const MINI_LOGIN_USER_NAME: &str = "gh_a781a791e29e";
-pub(crate) const DEFAULT_PATH: &str = "/routes/explore";
-pub(crate) const DEFAULT_HOST: &str = "https://core.genauth.ai";
-pub(crate) const DEFAULT_TICKET_TTL: u64 = 120;
+use crate::keys::Attr;
+use crate::protocol::{
+    DEFAULT_HOST, DEFAULT_PAGE, DEFAULT_TICKET_TTL_SECS, MiniProgramType, MismatchedMiniProgram,
+    OriginalId, Page, PoolId, mini_program_opened,
+};
 
 /// A complete, valid configuration.
 pub(crate) struct Config {
-    pub(crate) pool: String,
+    pub(crate) pool: PoolId,
     pub(crate) self_wxapp: bool,
     pub(crate) get_phone: bool,
-    pub(crate) program_type: ProgramType,
-    pub(crate) user_name: String,
-    pub(crate) path: String,
+    pub(crate) program_type: MiniProgramType,
+    pub(crate) user_name: OriginalId,
+    pub(crate) page: Page,
     pub(crate) host: String,
     pub(crate) needs_secret: bool,
     pub(crate) ticket_ttl: u64,
 }
 
 impl Config {
-    /// The launch path, in the order of the vendor's samples.
-    pub(crate) fn launch_path(&self) -> String {
-        format!(
-            "{}?userPoolId={}&getPhone={}&fromApp=1&useSelfWxapp={}",
-            self.path,
-            self.pool,
-            u8::from(self.get_phone),
-            u8::from(self.self_wxapp)
-        )
+    /// What an attribute with errors expands to: the valid keys, defaults for the rest.
+    pub(crate) fn fallback(attr: &Attr) -> Self {
+        Self {
+            pool: PoolId::__from_checked(*b"000000000000000000000000"),
+            self_wxapp: attr.self_wxapp.as_ref().is_some_and(|v| v.value),
+            get_phone: false,
+            program_type: MiniProgramType::Release,
+            user_name: OriginalId::MINI_LOGIN,
+            page: Page::DEFAULT,
+            host: DEFAULT_HOST.to_owned(),
+            needs_secret: true,
+            ticket_ttl: DEFAULT_TICKET_TTL_SECS,
+        }
     }
 }
 
@@ -53,37 +56,35 @@ pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Option<Config> {
             "missing key `self_wxapp`: write `self_wxapp = false` to use the vendor's Mini Login, or `self_wxapp = true` with `user_name = \"gh_...\"` for your own copy of it",
         );
     }
-    match (&attr.self_wxapp, &attr.user_name) {
-        (Some(own), Some(user_name)) if !own.value => errors.push(
-            user_name.key,
-            "`user_name` is only for your own copy of Mini Login (`self_wxapp = true`); with `self_wxapp = false` the vendor's `gh_a781a791e29e` is opened: remove `user_name`",
-        ),
-        (Some(own), None) if own.value && !attr.given("user_name") => errors.push(
-            own.span,
-            "`self_wxapp = true` needs `user_name = \"gh_...\"`, the original id (原始ID) of your own copy of Mini Login",
-        ),
-        _ => {}
-    }
-    let self_wxapp = attr.self_wxapp.as_ref()?.value;
-    if self_wxapp != attr.user_name.is_some() {
+    let self_wxapp = attr.self_wxapp.as_ref()?;
+    // A `user_name` or `path` that failed its own check is reported already.
+    if (attr.user_name.is_none() && attr.given("user_name"))
+        || (attr.path.is_none() && attr.given("path"))
+    {
         return None;
     }
+    let page = attr
+        .path
+        .as_ref()
+        .map_or(Page::DEFAULT, |p| p.value.clone());
+    let user_name = attr.user_name.as_ref().map(|u| u.value);
+    let opened = match mini_program_opened(self_wxapp.value, user_name, &page) {
+        Ok(opened) => opened,
+        Err(mismatch) => {
+            report(attr, &mismatch, errors);
+            return None;
+        }
+    };
     Some(Config {
-        pool: attr.pool.as_ref()?.value.clone(),
-        self_wxapp,
+        pool: attr.pool.as_ref()?.value,
+        self_wxapp: self_wxapp.value,
         get_phone: attr.get_phone.as_ref().is_some_and(|v| v.value),
         program_type: attr
             .program_type
             .as_ref()
-            .map_or(ProgramType::Release, |v| v.value),
-        user_name: attr
-            .user_name
-            .as_ref()
-            .map_or(MINI_LOGIN_USER_NAME.to_owned(), |v| v.value.clone()),
-        path: attr
-            .path
-            .as_ref()
-            .map_or(DEFAULT_PATH.to_owned(), |v| v.value.clone()),
+            .map_or(MiniProgramType::Release, |v| v.value),
+        user_name: opened,
+        page,
         host: attr
             .host
             .as_ref()
@@ -92,6 +93,37 @@ pub(crate) fn validate(attr: &Attr, errors: &mut Errors) -> Option<Config> {
         ticket_ttl: attr
             .ticket_ttl
             .as_ref()
-            .map_or(DEFAULT_TICKET_TTL, |v| v.value),
+            .map_or(DEFAULT_TICKET_TTL_SECS, |v| v.value),
     })
+}
+
+/// The mini program opened does not serve the launch: said in the attribute's words, on
+/// the key to change.
+fn report(attr: &Attr, mismatch: &MismatchedMiniProgram, errors: &mut Errors) {
+    let vendor = OriginalId::MINI_LOGIN;
+    let span = |spanned: Option<Span>| spanned.unwrap_or_else(Span::call_site);
+    match mismatch {
+        MismatchedMiniProgram::OwnWithoutUserName => errors.push(
+            span(attr.self_wxapp.as_ref().map(|v| v.span)),
+            "`self_wxapp = true` needs `user_name = \"gh_...\"`, the original id (原始ID) of your own copy of Mini Login",
+        ),
+        MismatchedMiniProgram::OwnIsTheVendors => errors.push(
+            span(attr.user_name.as_ref().map(|v| v.span)),
+            format_args!(
+                "`user_name` is the vendor's Mini Login ({vendor}), not your own copy of it: give your copy's original id, or write `self_wxapp = false` and remove `user_name`"
+            ),
+        ),
+        MismatchedMiniProgram::UserNameWithVendors(_) => errors.push(
+            span(attr.user_name.as_ref().map(|v| v.key)),
+            format_args!(
+                "`user_name` is only for your own copy of Mini Login (`self_wxapp = true`); with `self_wxapp = false` the vendor's `{vendor}` is opened: remove `user_name`"
+            ),
+        ),
+        MismatchedMiniProgram::PageWithVendors(page) => errors.push(
+            span(attr.path.as_ref().map(|v| v.span)),
+            format_args!(
+                "the vendor's Mini Login serves only `{DEFAULT_PAGE}`: `path = \"{page}\"` needs your own copy of it (`self_wxapp = true` with its `user_name`); otherwise remove `path`"
+            ),
+        ),
+    }
 }

@@ -1,4 +1,5 @@
 pub struct Login;
+#[automatically_derived]
 impl ::mini_program_login::MiniProgramLogin for Login {
     const POOL_ID: ::mini_program_login::__private::PoolId = ::mini_program_login::__private::PoolId::__from_checked(
         *b"5e4cdd055df3df65dc58b97d",
@@ -15,4 +16,5 @@ impl ::mini_program_login::MiniProgramLogin for Login {
         120,
     );
 }
+#[automatically_derived]
 impl ::mini_program_login::__private::SecretRequired for Login {}

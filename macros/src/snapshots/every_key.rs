@@ -2,6 +2,7 @@
 pub(crate) struct OwnCopy {
     tenant: u32,
 }
+#[automatically_derived]
 impl ::my_runtime::mpl::MiniProgramLogin for OwnCopy {
     const POOL_ID: ::my_runtime::mpl::__private::PoolId = ::my_runtime::mpl::__private::PoolId::__from_checked(
         *b"5e4cdd055df3df65dc58b97d",
@@ -18,4 +19,5 @@ impl ::my_runtime::mpl::MiniProgramLogin for OwnCopy {
         300,
     );
 }
+#[automatically_derived]
 impl ::my_runtime::mpl::__private::SecretOptional for OwnCopy {}

@@ -1,4 +1,5 @@
 struct Broken(u8);
+#[automatically_derived]
 impl ::mini_program_login::MiniProgramLogin for Broken {
     const POOL_ID: ::mini_program_login::__private::PoolId = ::mini_program_login::__private::PoolId::__from_checked(
         *b"000000000000000000000000",
@@ -15,7 +16,9 @@ impl ::mini_program_login::MiniProgramLogin for Broken {
         120,
     );
 }
+#[automatically_derived]
 impl ::mini_program_login::__private::SecretRequired for Broken {}
+#[automatically_derived]
 impl ::mini_program_login::__private::SecretOptional for Broken {}
 ::core::compile_error! {
     "`pool` must be 24 lowercase hex digits; this one has 4 characters; copy the user pool id from the GenAuth console"

@@ -1,0 +1,403 @@
+//! Phase 1b: each key's value checked on its own, by the protocol's rules.
+
+use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt as _;
+use syn::{Ident, Lit};
+
+use crate::attr::{self, Value};
+use crate::ctxt::Errors;
+use crate::protocol::{
+    InvalidPage, InvalidPoolId, MAX_TICKET_TTL_SECS, MiniProgramType, OriginalId, Page, PoolId,
+    normalize_host,
+};
+
+/// The keys, in the order the documentation lists them.
+pub(crate) const KEYS: &[&str] = &[
+    "pool",
+    "self_wxapp",
+    "from_app",
+    "get_phone",
+    "program_type",
+    "user_name",
+    "path",
+    "host",
+    "needs_secret",
+    "ticket_ttl",
+    "crate",
+];
+
+/// A value as written, with the spans errors point at.
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    /// The key's span, for errors about the key's presence.
+    pub(crate) key: Span,
+    /// The value's span, for errors about the value.
+    pub(crate) span: Span,
+}
+
+/// Every key as given, each value already checked on its own.
+#[derive(Default)]
+pub(crate) struct Attr {
+    pub(crate) pool: Option<Spanned<PoolId>>,
+    pub(crate) self_wxapp: Option<Spanned<bool>>,
+    pub(crate) from_app: Option<Spanned<bool>>,
+    pub(crate) get_phone: Option<Spanned<bool>>,
+    pub(crate) program_type: Option<Spanned<MiniProgramType>>,
+    pub(crate) user_name: Option<Spanned<OriginalId>>,
+    pub(crate) path: Option<Spanned<Page>>,
+    pub(crate) host: Option<Spanned<String>>,
+    pub(crate) needs_secret: Option<Spanned<bool>>,
+    pub(crate) ticket_ttl: Option<Spanned<u64>>,
+    pub(crate) krate: Option<Spanned<syn::Path>>,
+    /// Known keys written, valid or not, so that a key with a bad value is not also
+    /// reported missing.
+    given: Vec<&'static str>,
+}
+
+/// Parses the attribute's arguments. Keys that are valid are kept even when others are
+/// not, so that the fallback expansion and later checks see as much as possible.
+pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Attr {
+    let mut attr = Attr::default();
+    attr::parse(tokens, errors, |key, value, errors| {
+        attr.set(key, value, errors);
+    });
+    attr
+}
+
+impl Attr {
+    pub(crate) fn given(&self, key: &str) -> bool {
+        self.given.contains(&key)
+    }
+
+    fn set(&mut self, key: &Ident, value: Value, errors: &mut Errors) {
+        let name = key.unraw().to_string();
+        let span = key.span();
+        if let Some(known) = KEYS.iter().find(|k| **k == name) {
+            self.given.push(known);
+        }
+        let mut check = Check {
+            name: &name,
+            key: span,
+            errors,
+        };
+        // Each arm checks the value and stores it; `store` reports a duplicate.
+        match name.as_str() {
+            "pool" => {
+                let v = check.string(value, POOL_HINT).and_then(|v| check.pool(v));
+                store(&mut self.pool, span, v, &name, check.errors);
+            }
+            "self_wxapp" => {
+                let v = check.boolean(value, SELF_WXAPP_HINT);
+                store(&mut self.self_wxapp, span, v, &name, check.errors);
+            }
+            "from_app" => {
+                let v = check.boolean(value, FROM_APP_HINT);
+                if let Some((false, at)) = v {
+                    check.errors.push(
+                        at,
+                        "`from_app = false` is not possible: Mini Login only accepts launches from an app, with `fromApp=1`; remove `from_app` (it is always `true`)",
+                    );
+                }
+                store(&mut self.from_app, span, v, &name, check.errors);
+            }
+            "get_phone" => {
+                let v = check.boolean(value, GET_PHONE_HINT);
+                store(&mut self.get_phone, span, v, &name, check.errors);
+            }
+            "program_type" => {
+                let v = check
+                    .string(value, PROGRAM_TYPE_HINT)
+                    .and_then(|v| check.program_type(v));
+                store(&mut self.program_type, span, v, &name, check.errors);
+            }
+            "user_name" => {
+                let v = check.string(value, USER_NAME_HINT).and_then(|(s, at)| {
+                    check.ok(OriginalId::parse(&s), at, |_| {
+                        "`user_name` must be `gh_` followed by 12 lowercase hex digits: the original id (原始ID) of your own copy of Mini Login, e.g. `user_name = \"gh_0123456789ab\"`".into()
+                    })
+                });
+                store(&mut self.user_name, span, v, &name, check.errors);
+            }
+            "path" => {
+                let v = check
+                    .string(value, PATH_HINT)
+                    .and_then(|(s, at)| check.ok(Page::parse(&s), at, |e| page_problem(e).into()));
+                store(&mut self.path, span, v, &name, check.errors);
+            }
+            "host" => {
+                let v = check.string(value, HOST_HINT).and_then(|(s, at)| {
+                    check.ok(normalize_host(&s), at, |e| format!("`host` {}", e.reason()))
+                });
+                store(&mut self.host, span, v, &name, check.errors);
+            }
+            "needs_secret" => {
+                let v = check.boolean(value, NEEDS_SECRET_HINT);
+                store(&mut self.needs_secret, span, v, &name, check.errors);
+            }
+            "ticket_ttl" => {
+                let v = check.ticket_ttl(value);
+                store(&mut self.ticket_ttl, span, v, &name, check.errors);
+            }
+            "crate" => {
+                let v = check.string(value, CRATE_HINT).and_then(|(s, at)| {
+                    let parsed = syn::LitStr::new(&s, at).parse::<syn::Path>();
+                    check.ok(parsed, at, |_| {
+                        format!("`crate` must be a path, such as {CRATE_HINT}")
+                    })
+                });
+                store(&mut self.krate, span, v, &name, check.errors);
+            }
+            _ => {
+                // A misspelt key was written all the same: do not also report it missing.
+                if let Some(meant) = crate::unknown::report(&name, span, check.errors) {
+                    self.given.push(meant);
+                }
+            }
+        }
+    }
+}
+
+const POOL_HINT: &str =
+    "the user pool id from the GenAuth console, e.g. `pool = \"5e4cdd055df3df65dc58b97d\"`";
+const SELF_WXAPP_HINT: &str = "`false` for the vendor's Mini Login, `true` for your own copy of it";
+const FROM_APP_HINT: &str = "it can only be `true`, which is also the default";
+const GET_PHONE_HINT: &str = "`true` asks the user to share their phone number";
+const PROGRAM_TYPE_HINT: &str =
+    "\"release\", \"test\" or \"preview\", e.g. `program_type = \"release\"`";
+const USER_NAME_HINT: &str =
+    "the original id of your own copy of Mini Login, e.g. `user_name = \"gh_0123456789ab\"`";
+const PATH_HINT: &str = "the mini program page, e.g. `path = \"/routes/explore\"`";
+const HOST_HINT: &str = "an absolute URL, e.g. `host = \"https://core.genauth.ai\"`";
+const NEEDS_SECRET_HINT: &str =
+    "whether the pool requires its secret to exchange a ticket (the default, `true`)";
+const TICKET_TTL_HINT: &str = "a number of seconds from 1 to 3600, e.g. `ticket_ttl = 120`";
+const CRATE_HINT: &str = "`crate = \"::my_reexport::mini_program_login\"`";
+
+fn store<T>(
+    slot: &mut Option<Spanned<T>>,
+    key: Span,
+    value: Option<(T, Span)>,
+    name: &str,
+    errors: &mut Errors,
+) {
+    if slot.is_some() {
+        errors.push(key, format_args!("duplicate key `{name}`"));
+        return;
+    }
+    if let Some((value, span)) = value {
+        *slot = Some(Spanned { value, key, span });
+    }
+}
+
+fn page_problem(error: &InvalidPage) -> &'static str {
+    match error {
+        InvalidPage::NoLeadingSlash => {
+            "`path` must start with `/`, e.g. `path = \"/routes/explore\"`"
+        }
+        InvalidPage::Query => {
+            "`path` is the page only: leave out `?` and the query, the launch parameters are added for you"
+        }
+        InvalidPage::Fragment => "`path` must not contain `#`",
+        InvalidPage::Whitespace => "`path` must not contain whitespace or control characters",
+    }
+}
+
+const BOOLEAN: &str = "`true` or `false`";
+
+/// One key's value being checked: errors name the key.
+struct Check<'a> {
+    name: &'a str,
+    key: Span,
+    errors: &'a mut Errors,
+}
+
+impl Check<'_> {
+    /// `result`'s value with `at`, or its error reported there.
+    fn ok<T, E>(
+        &mut self,
+        result: Result<T, E>,
+        at: Span,
+        message: impl FnOnce(&E) -> String,
+    ) -> Option<(T, Span)> {
+        match result {
+            Ok(value) => Some((value, at)),
+            Err(error) => {
+                self.errors.push(at, message(&error));
+                None
+            }
+        }
+    }
+
+    /// Reports a value that is not a literal of the kind `wanted`: a word that wants
+    /// quotes, a constant or macro the attribute cannot see, a missing value, or another
+    /// kind of literal.
+    fn not_a(&mut self, value: &Value, wanted: &str, hint: &str) {
+        let name = self.name;
+        let message = match value {
+            // `crate = ::my_runtime`: a path is what it takes, in a string.
+            Value::Path(_, path) if name == "crate" => {
+                format!("`crate` takes a path in a string: write `crate = \"{path}\"`")
+            }
+            // `program_type = release`: the word itself, without its quotes.
+            Value::Path(_, word) if wanted == "a string" && is_lowercase_word(word) => {
+                format!("`{name}` takes a string in quotes: write `{name} = \"{word}\"`")
+            }
+            // `self_wxapp = False`.
+            Value::Path(_, word)
+                if wanted == BOOLEAN
+                    && matches!(word.to_ascii_lowercase().as_str(), "true" | "false") =>
+            {
+                let word = word.to_ascii_lowercase();
+                format!("`{name}` takes `true` or `false`, in lowercase: write `{name} = {word}`")
+            }
+            Value::Path(_, path) => format!(
+                "`{name}` takes {wanted} written out: an attribute cannot read the value of the constant `{path}`; write the value itself: {hint}"
+            ),
+            Value::Macro(_, path) => format!(
+                "`{name}` takes {wanted} written out: an attribute cannot expand the macro `{path}!`; write the value itself: {hint}"
+            ),
+            Value::Missing if wanted == "a string" => {
+                format!("`{name}` needs a value: write `{name} = ...`; {hint}")
+            }
+            _ => format!("`{name}` takes {wanted}: {hint}"),
+        };
+        self.errors.push(value.span(self.key), message);
+    }
+
+    fn string(&mut self, value: Value, hint: &str) -> Option<(String, Span)> {
+        match value {
+            Value::Lit(Lit::Str(s)) => Some((s.value(), s.span())),
+            other => {
+                self.not_a(&other, "a string", hint);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, value: Value, hint: &str) -> Option<(bool, Span)> {
+        match value {
+            Value::Lit(Lit::Bool(b)) => Some((b.value, b.span)),
+            Value::Lit(Lit::Str(s)) if matches!(s.value().as_str(), "true" | "false") => {
+                let name = self.name;
+                self.errors.push(
+                    s.span(),
+                    format_args!(
+                        "`{name}` takes `true` or `false`, without quotes: write `{name} = {}`",
+                        s.value()
+                    ),
+                );
+                None
+            }
+            other => {
+                self.not_a(&other, BOOLEAN, hint);
+                None
+            }
+        }
+    }
+
+    fn ticket_ttl(&mut self, value: Value) -> Option<(u64, Span)> {
+        let max = MAX_TICKET_TTL_SECS;
+        let (n, digits, at) = match value {
+            Value::Lit(Lit::Int(n)) if !n.suffix().is_empty() => {
+                self.errors.push(
+                    n.span(),
+                    format_args!(
+                        "`ticket_ttl` is a plain number of seconds: write `ticket_ttl = {}`, without the `{}` suffix",
+                        n.base10_digits(),
+                        n.suffix()
+                    ),
+                );
+                return None;
+            }
+            Value::Lit(Lit::Int(n)) => (
+                n.base10_parse::<u64>().ok(),
+                n.base10_digits().to_owned(),
+                n.span(),
+            ),
+            Value::Lit(Lit::Str(s)) if s.value().parse::<u64>().is_ok() => {
+                self.errors.push(
+                    s.span(),
+                    format_args!(
+                        "`ticket_ttl` takes a number without quotes: write `ticket_ttl = {}`",
+                        s.value()
+                    ),
+                );
+                return None;
+            }
+            other => {
+                self.not_a(&other, "an integer", TICKET_TTL_HINT);
+                return None;
+            }
+        };
+        match n.filter(|n| (1..=max).contains(n)) {
+            Some(n) => Some((n, at)),
+            None => {
+                self.errors.push(
+                    at,
+                    format_args!(
+                        "`ticket_ttl` must be from 1 to {max} seconds, not {digits}; GenAuth's default is 120"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn pool(&mut self, (pool, at): (String, Span)) -> Option<(PoolId, Span)> {
+        let error = match PoolId::parse(&pool) {
+            Ok(id) => return Some((id, at)),
+            Err(error) => error,
+        };
+        let lower = pool.trim().to_ascii_lowercase();
+        let problem = match error {
+            InvalidPoolId::Whitespace if PoolId::parse(&lower).is_ok() => format!(
+                "`pool` has whitespace around it: write `pool = \"{}\"`",
+                pool.trim()
+            ),
+            InvalidPoolId::Character { found, .. }
+                if found.is_ascii_uppercase() && PoolId::parse(&lower).is_ok() =>
+            {
+                format!("`pool` must be lowercase: write `pool = {lower:?}`")
+            }
+            InvalidPoolId::Length(chars) => {
+                format!("`pool` must be 24 lowercase hex digits; this one has {chars} characters")
+            }
+            InvalidPoolId::Character { found, .. } => {
+                format!("`pool` must be 24 lowercase hex digits; {found:?} is not a hex digit")
+            }
+            _ => format!("`pool`: {error}"),
+        };
+        self.errors.push(
+            at,
+            format_args!("{problem}; copy the user pool id from the GenAuth console"),
+        );
+        None
+    }
+
+    fn program_type(&mut self, (name, at): (String, Span)) -> Option<(MiniProgramType, Span)> {
+        if let Ok(program_type) = name.parse() {
+            return Some((program_type, at));
+        }
+        let message = match MiniProgramType::meant_by(&name) {
+            Some(meant) => format!(
+                "unknown `program_type` {name:?}; WeChat's {} build is written `program_type = \"{meant}\"`",
+                match meant {
+                    MiniProgramType::Release => "published (正式版)",
+                    MiniProgramType::Test => "development (开发版)",
+                    MiniProgramType::Preview => "trial (体验版)",
+                }
+            ),
+            None => format!(
+                "unknown `program_type` {name:?}; write \"release\" (the default), \"test\" or \"preview\""
+            ),
+        };
+        self.errors.push(at, message);
+        None
+    }
+}
+
+/// A single lowercase word, such as `release`, that reads as a value without its quotes
+/// rather than as a constant (`SOME_POOL`) or a path.
+fn is_lowercase_word(word: &str) -> bool {
+    !word.contains("::") && !word.chars().any(|c| c.is_ascii_uppercase())
+}
