@@ -29,7 +29,8 @@ struct OwnCopy;
 
 #[mini_program_login(
     pool = "5e4cdd055df3df65dc58b97d",
-    self_wxapp = false,
+    self_wxapp = true,
+    user_name = "gh_0123456789ab",
     from_app = true,
     program_type = "preview",
     path = "/pages/login/index",
@@ -48,7 +49,7 @@ pub struct WithFields {
 }
 
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
-struct Tuple(u8, &'static str);
+pub struct Tuple(pub u8, pub &'static str);
 
 mod reexported {
     pub(crate) use mini_program_login as runtime;
@@ -103,7 +104,7 @@ fn path_host_needs_secret_ticket_ttl() {
     let req = EveryOtherKey::launch_request();
     assert_eq!(
         req.path(),
-        "/pages/login/index?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=0"
+        "/pages/login/index?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=1"
     );
     assert_eq!(req.program_type(), MiniProgramType::Preview);
     assert_eq!(req.program_type().code(), 2);
@@ -181,23 +182,17 @@ fn parse_response_uses_the_configuration() {
 }
 
 #[test]
-fn structs_are_left_as_written() {
-    let value = WithFields {
-        tenant: 7,
-        name: "a".into(),
-    };
+fn every_struct_shape_gets_its_configuration() {
+    // Fields of any kind are left as written, and change nothing of the configuration.
+    assert_eq!(Tuple::launch_request(), Defaults::launch_request());
+    assert_eq!(WithFields::LAUNCH_PATH, Defaults::LAUNCH_PATH);
     assert_eq!(
-        value,
+        WithFields::default(),
         WithFields {
-            tenant: 7,
-            name: "a".into()
+            tenant: 0,
+            name: String::new()
         }
     );
-    assert_eq!(WithFields::default().tenant, 0);
-    assert!(!value.name.is_empty());
-    let tuple = Tuple(1, "x");
-    assert_eq!((tuple.0, tuple.1), (1, "x"));
-    assert_eq!(Tuple::launch_request(), Defaults::launch_request());
 }
 
 #[test]

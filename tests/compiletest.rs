@@ -1,9 +1,11 @@
-//! Compile-fail cases: each file in `ui/` is one mistake, named after it, with the
-//! compiler's message beside it. Regenerate with `TRYBUILD=overwrite` on the stable
-//! toolchain CI uses, then review `git diff`.
+//! Compile-fail cases, by topic: `ui/attribute/` (the attribute's keys and values),
+//! `ui/builder/` (the run-time builder), `ui/client/` (the exchange client). Each file
+//! holds the mistakes of one topic, one item per mistake, named after it, with the
+//! compiler's messages beside the file. Regenerate with `TRYBUILD=overwrite` on the
+//! stable toolchain CI uses, then review `git diff`.
 
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
-    t.compile_fail("ui/*.rs");
+    t.compile_fail("ui/*/*.rs");
 }
