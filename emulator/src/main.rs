@@ -5,161 +5,114 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::error::ErrorKind;
+use clap::{CommandFactory as _, Parser, ValueEnum};
+use mini_program_login::__protocol::MAX_TICKET_TTL_SECS;
 use mini_program_login::{OriginalId, PoolId};
-use mini_program_login_emulator::{Emulator, ErrorShape, PoolConfig, ResponseShape};
+use mini_program_login_emulator::{
+    Emulator, ErrorShape, MINI_LOGIN_REQUEST, PoolConfig, ResponseShape,
+};
 
-const USAGE: &str = "\
-mini-program-login-emulator: a local GenAuth ticket exchange and Mini Login
-
-USAGE:
-    mini-program-login-emulator --pool ID (--secret S | --no-secret) [OPTIONS]
-
-OPTIONS:
-    --listen ADDR          address to listen on [default: 127.0.0.1:8787]
-    --pool ID              the user pool id, 24 lowercase hex digits (required)
-    --secret S             the pool's secret, required to exchange a ticket
-    --no-secret            the pool exchanges tickets without its secret
-    --ticket-ttl SECS      how long tickets live [default: 120]
-    --own-mini-program ID  accept useSelfWxapp=1 for this original id (gh_...)
-    --shape SHAPE          success answers: raw | envelope | envelope-string [default: raw]
-    --error-shape SHAPE    error answers: api-code | api-code-200 | code [default: api-code]
-    --quiet                do not log requests
-    -h, --help             print this help
-    -V, --version          print the version
-
-ENDPOINTS:
-    POST /oauth/app2wxapp/auth/{pool}   GenAuth's exchange: {\"ticket\", \"secret\"}
-    POST /__emulator/mini-login         {\"path\", \"outcome\": approve|refuse|cancel, \"phone\"?}
-    GET  /__emulator/health
-";
-
-struct Args {
+/// A local GenAuth ticket exchange and Mini Login, for apps and backends in
+/// development.
+#[derive(Debug, Parser)]
+#[command(version, after_help = endpoints())]
+struct Cli {
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
-    pool: PoolConfig,
-    shape: ResponseShape,
-    error_shape: ErrorShape,
+
+    /// The user pool id, 24 lowercase hex digits.
+    #[arg(long, value_name = "ID")]
+    pool: PoolId,
+
+    /// The pool's secret, required to exchange a ticket.
+    #[arg(long, value_name = "S", group = "secret_setting")]
+    secret: Option<String>,
+
+    /// The pool exchanges tickets without its secret.
+    #[arg(long, group = "secret_setting")]
+    no_secret: bool,
+
+    /// How long tickets live, in seconds [default: 120].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=MAX_TICKET_TTL_SECS))]
+    ticket_ttl: Option<u64>,
+
+    /// Accept `useSelfWxapp=1` launches of your own copy of Mini Login, by its
+    /// original id (gh_...).
+    #[arg(long, value_name = "ID")]
+    own_mini_program: Option<OriginalId>,
+
+    /// How successful exchanges are answered.
+    #[arg(long, value_enum, value_name = "SHAPE", default_value_t = Shape::Raw)]
+    shape: Shape,
+
+    /// How errors are answered.
+    #[arg(long, value_enum, value_name = "SHAPE", default_value_t = ErrorShapeArg::ApiCode)]
+    error_shape: ErrorShapeArg,
+
+    /// Do not log requests.
+    #[arg(long)]
     quiet: bool,
 }
 
-enum Parsed {
-    Run(Args),
-    Exit(String),
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Shape {
+    /// The user object itself.
+    Raw,
+    /// `{"code": 200, "message", "data": {...}}`.
+    Envelope,
+    /// `{"code": 200, "message", "data": "<the user as a JSON string>"}`.
+    EnvelopeString,
 }
 
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
-    let mut listen = SocketAddr::from(([127, 0, 0, 1], 8787));
-    let mut pool: Option<PoolId> = None;
-    let mut secret: Option<Option<String>> = None;
-    let mut ttl = None;
-    let mut own = None;
-    let mut shape = ResponseShape::Raw;
-    let mut error_shape = ErrorShape::ApiCode;
-    let mut quiet = false;
-    const SECRET_CONFLICT: &str = "give either --secret S or --no-secret, not both";
-    while let Some(flag) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Parsed::Exit(USAGE.to_owned())),
-            "-V" | "--version" => {
-                return Ok(Parsed::Exit(format!(
-                    "mini-program-login-emulator {}\n",
-                    env!("CARGO_PKG_VERSION")
-                )));
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ErrorShapeArg {
+    /// `{"statusCode", "apiCode", "message", "requestId"}` with the HTTP status.
+    ApiCode,
+    /// The same under HTTP 200.
+    #[value(name = "api-code-200")]
+    ApiCode200,
+    /// `{"code", "message"}` under HTTP 200.
+    Code,
+}
+
+fn endpoints() -> String {
+    format!(
+        "Endpoints:\n  POST /oauth/app2wxapp/auth/{{pool}}  GenAuth's exchange: {{\"ticket\", \"secret\"}}\n  POST /__emulator/mini-login         {MINI_LOGIN_REQUEST}\n  GET  /__emulator/health"
+    )
+}
+
+impl Cli {
+    /// The pool to serve, or why the command line does not give one.
+    fn pool_config(&self) -> Result<PoolConfig, clap::Error> {
+        let mut config = PoolConfig::new(self.pool);
+        match (&self.secret, self.no_secret) {
+            // The value is never echoed: it is a secret. An empty one (an unset
+            // variable in `--secret "$VAR"`) would quietly make a pool that needs none.
+            (Some(secret), _) if secret.is_empty() => {
+                return Err(Cli::command().error(
+                    ErrorKind::ValueValidation,
+                    "--secret: the secret is empty; give one, or --no-secret for a pool that needs none",
+                ));
             }
-            "--listen" => {
-                let v = value("--listen")?;
-                listen = v.parse().map_err(|_| {
-                    format!("--listen: `{v}` is not an address such as 127.0.0.1:8787")
-                })?;
+            (Some(secret), _) => config = config.secret(secret.clone()),
+            (None, true) => config = config.no_secret(),
+            (None, false) => {
+                return Err(Cli::command().error(
+                    ErrorKind::MissingRequiredArgument,
+                    "give the pool's secret with --secret S, or --no-secret if it needs none",
+                ));
             }
-            "--pool" => {
-                let v = value("--pool")?;
-                pool = Some(v.parse().map_err(|e| format!("--pool: {e}"))?);
-            }
-            // The value is never echoed: it is a secret. An empty one (an unset variable
-            // in `--secret "$VAR"`) would quietly make a pool that needs none.
-            "--secret" => {
-                let v = value("--secret")?;
-                if v.is_empty() {
-                    return Err("--secret: the secret is empty; give one, or --no-secret for a pool that needs none".into());
-                }
-                if secret == Some(None) {
-                    return Err(SECRET_CONFLICT.into());
-                }
-                secret = Some(Some(v));
-            }
-            "--no-secret" => {
-                if matches!(secret, Some(Some(_))) {
-                    return Err(SECRET_CONFLICT.into());
-                }
-                secret = Some(None);
-            }
-            "--ticket-ttl" => {
-                let v = value("--ticket-ttl")?;
-                let secs: u64 = v
-                    .parse()
-                    .ok()
-                    .filter(|s| (1..=3600).contains(s))
-                    .ok_or_else(|| {
-                        format!("--ticket-ttl: `{v}` is not a number of seconds from 1 to 3600")
-                    })?;
-                ttl = Some(Duration::from_secs(secs));
-            }
-            "--own-mini-program" => {
-                let v = value("--own-mini-program")?;
-                own = Some(
-                    v.parse::<OriginalId>()
-                        .map_err(|e| format!("--own-mini-program: {e}"))?,
-                );
-            }
-            "--shape" => {
-                shape = match value("--shape")?.as_str() {
-                    "raw" => ResponseShape::Raw,
-                    "envelope" => ResponseShape::Envelope,
-                    "envelope-string" => ResponseShape::EnvelopeStringData,
-                    other => {
-                        return Err(format!(
-                            "--shape: `{other}` is not raw, envelope or envelope-string"
-                        ));
-                    }
-                };
-            }
-            "--error-shape" => {
-                error_shape = match value("--error-shape")?.as_str() {
-                    "api-code" => ErrorShape::ApiCode,
-                    "api-code-200" => ErrorShape::ApiCodeHttp200,
-                    "code" => ErrorShape::Code,
-                    other => {
-                        return Err(format!(
-                            "--error-shape: `{other}` is not api-code, api-code-200 or code"
-                        ));
-                    }
-                };
-            }
-            "--quiet" => quiet = true,
-            other => return Err(format!("unknown argument `{other}`")),
         }
+        if let Some(ttl) = self.ticket_ttl {
+            config = config.ticket_ttl(Duration::from_secs(ttl));
+        }
+        if let Some(own) = self.own_mini_program {
+            config = config.own_mini_program(own);
+        }
+        Ok(config)
     }
-    let pool = pool.ok_or("--pool ID is required")?;
-    let secret =
-        secret.ok_or("give the pool's secret with --secret S, or --no-secret if it needs none")?;
-    let mut config = PoolConfig::new(pool);
-    if let Some(secret) = secret {
-        config = config.secret(secret);
-    }
-    if let Some(ttl) = ttl {
-        config = config.ticket_ttl(ttl);
-    }
-    if let Some(own) = own {
-        config = config.own_mini_program(own);
-    }
-    Ok(Parsed::Run(Args {
-        listen,
-        pool: config,
-        shape,
-        error_shape,
-        quiet,
-    }))
 }
 
 #[allow(
@@ -168,16 +121,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Parsed, String> {
     reason = "a command-line program talks on stdout and stderr"
 )]
 fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
-        Ok(Parsed::Run(args)) => args,
-        Ok(Parsed::Exit(text)) => {
-            print!("{text}");
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let cli = Cli::parse();
+    let pool = match cli.pool_config() {
+        Ok(pool) => pool,
+        Err(error) => error.exit(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -199,19 +146,27 @@ fn main() -> ExitCode {
             result = &mut ctrl_c => Some(result),
             () = std::future::ready(()) => None,
         };
-        let pool = args.pool.id();
+        let pool_id = pool.id();
         let emulator = Emulator::builder()
-            .listen(args.listen)
-            .pool(args.pool)
-            .response_shape(args.shape)
-            .error_shape(args.error_shape)
-            .log_requests(!args.quiet)
+            .listen(cli.listen)
+            .pool(pool)
+            .response_shape(match cli.shape {
+                Shape::Raw => ResponseShape::Raw,
+                Shape::Envelope => ResponseShape::Envelope,
+                Shape::EnvelopeString => ResponseShape::EnvelopeStringData,
+            })
+            .error_shape(match cli.error_shape {
+                ErrorShapeArg::ApiCode => ErrorShape::ApiCode,
+                ErrorShapeArg::ApiCode200 => ErrorShape::ApiCodeHttp200,
+                ErrorShapeArg::Code => ErrorShape::Code,
+            })
+            .log_requests(!cli.quiet)
             .start()
             .await;
         let emulator = match emulator {
             Ok(emulator) => emulator,
             Err(error) => {
-                eprintln!("error: cannot listen on {}: {error}", args.listen);
+                eprintln!("error: cannot listen on {}: {error}", cli.listen);
                 return ExitCode::FAILURE;
             }
         };
@@ -223,7 +178,7 @@ fn main() -> ExitCode {
             );
         }
         eprintln!(
-            "serving user pool {pool}; exchange at {}/oauth/app2wxapp/auth/{pool}",
+            "serving user pool {pool_id}; exchange at {}/oauth/app2wxapp/auth/{pool_id}",
             emulator.base_url()
         );
         let interrupted = match early {
@@ -243,83 +198,93 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn run(args: &[&str]) -> Result<Parsed, String> {
-        parse(args.iter().map(|s| (*s).to_owned()))
+    const POOL: &str = "5e4cdd055df3df65dc58b97d";
+
+    fn run(args: &[&str]) -> Result<PoolConfig, String> {
+        let cli =
+            Cli::try_parse_from(["emulator"].iter().chain(args)).map_err(|e| e.to_string())?;
+        cli.pool_config().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn the_designed_command_line() {
-        let Ok(Parsed::Run(args)) = run(&[
-            "--listen",
-            "127.0.0.1:8787",
-            "--pool",
-            "5e4cdd055df3df65dc58b97d",
-            "--secret",
-            "s",
-        ]) else {
-            panic!("should parse");
-        };
-        assert_eq!(args.listen, SocketAddr::from(([127, 0, 0, 1], 8787)));
-        assert!(format!("{:?}", args.pool).contains("needs_secret: true"));
+        for listen in [
+            vec!["--listen", "127.0.0.1:8787"],
+            vec!["--listen=127.0.0.1:8787"],
+        ] {
+            let args = [listen, vec!["--pool", POOL, "--secret", "s"]].concat();
+            let pool = run(&args).unwrap();
+            assert!(format!("{pool:?}").contains("needs_secret: true"));
+        }
+        let cli = Cli::try_parse_from(["emulator", "--pool", POOL, "--no-secret"]).unwrap();
+        assert_eq!(cli.listen, SocketAddr::from(([127, 0, 0, 1], 8787)));
+        for shape in ["api-code", "api-code-200", "code"] {
+            let args = [
+                "emulator",
+                "--pool",
+                POOL,
+                "--no-secret",
+                "--error-shape",
+                shape,
+            ];
+            assert!(Cli::try_parse_from(args).is_ok(), "{shape}");
+        }
     }
 
     #[test]
     fn mistakes_are_explained_without_echoing_the_secret() {
         for (args, needle) in [
-            (vec!["--secret", "s"], "--pool ID is required"),
+            (vec!["--secret", "s"], "--pool <ID>"),
             (
-                vec!["--pool", "5e4cdd055df3df65dc58b97d", "--secret", ""],
+                vec!["--pool", POOL, "--secret", ""],
                 "--secret: the secret is empty",
             ),
             (
-                vec![
-                    "--pool",
-                    "5e4cdd055df3df65dc58b97d",
-                    "--no-secret",
-                    "--secret",
-                    "s",
-                ],
-                "not both",
+                vec!["--pool", POOL, "--no-secret", "--secret", "s"],
+                "cannot be used with",
             ),
-            (
-                vec![
-                    "--pool",
-                    "5e4cdd055df3df65dc58b97d",
-                    "--secret",
-                    "s",
-                    "--no-secret",
-                ],
-                "not both",
-            ),
-            (vec!["--pool", "5e4cdd055df3df65dc58b97d"], "--no-secret"),
+            (vec!["--pool", POOL], "--no-secret"),
             (vec!["--pool", "xyz", "--no-secret"], "--pool"),
             (
-                vec![
-                    "--pool",
-                    "5e4cdd055df3df65dc58b97d",
-                    "--no-secret",
-                    "--ticket-ttl",
-                    "0",
-                ],
+                vec!["--pool", POOL, "--no-secret", "--ticket-ttl", "0"],
                 "--ticket-ttl",
             ),
             (
-                vec![
-                    "--pool",
-                    "5e4cdd055df3df65dc58b97d",
-                    "--no-secret",
-                    "--listen",
-                    "here",
-                ],
+                vec!["--pool", POOL, "--no-secret", "--listen", "here"],
                 "--listen",
             ),
-            (vec!["--frobnicate"], "unknown argument"),
-            (vec!["--pool"], "needs a value"),
+            (
+                vec!["--pool", POOL, "--pool", POOL, "--no-secret"],
+                "cannot be used multiple times",
+            ),
+            (vec!["--frobnicate"], "unexpected argument"),
+            (
+                vec![
+                    "--pool",
+                    POOL,
+                    "--no-secret",
+                    "--error-shape",
+                    "api-code200",
+                ],
+                "api-code-200",
+            ),
+            (vec!["--pool"], "a value is required"),
         ] {
             let error = run(&args).err().unwrap_or_default();
             assert!(error.contains(needle), "{args:?}: {error}");
         }
-        let error = run(&["--secret", "hunter2"]).err().unwrap_or_default();
-        assert!(!error.contains("hunter2"));
+        for args in [
+            vec!["--secret", "hunter2"],
+            vec!["--pool", POOL, "--secret", "hunter2", "--secret", "hunter2"],
+            vec!["--pool", POOL, "--no-secret", "--secret", "hunter2"],
+        ] {
+            let error = run(&args).err().unwrap_or_default();
+            assert!(!error.is_empty() && !error.contains("hunter2"), "{error}");
+        }
     }
 }

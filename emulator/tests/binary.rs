@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use mini_program_login::LaunchRequest;
 use serde_json::{Value, json};
 
 const POOL: &str = "5e4cdd055df3df65dc58b97d";
@@ -34,8 +35,9 @@ fn start(extra: &[&str]) -> Running {
 }
 
 fn start_on(listen: &str, extra: &[&str]) -> Running {
+    // `--listen=ADDR`, as most command lines take it; `--listen ADDR` is tested below.
     let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .args(["--listen", listen, "--pool", POOL])
+        .args([&format!("--listen={listen}"), "--pool", POOL])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -68,13 +70,15 @@ fn stderr_after_stop(running: &mut Running) -> String {
 
 /// A ticket from the emulated Mini Login, over HTTP as an app in development gets one.
 fn mint(client: &reqwest::blocking::Client, running: &Running, get_phone: bool) -> String {
-    let path = format!(
-        "/routes/explore?userPoolId={POOL}&getPhone={}&fromApp=1&useSelfWxapp=0",
-        u8::from(get_phone)
-    );
+    let launch = LaunchRequest::builder()
+        .pool(POOL.parse().unwrap())
+        .from_app()
+        .use_self_wxapp(false)
+        .get_phone(get_phone)
+        .build();
     let minted: Value = client
         .post(format!("{}/__emulator/mini-login", running.base_url))
-        .json(&json!({"path": path, "outcome": "approve"}))
+        .json(&json!({"path": launch.path(), "outcome": "approve"}))
         .send()
         .unwrap()
         .json()
@@ -168,9 +172,59 @@ fn bad_arguments_exit_with_usage() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("--no-secret") && stderr.contains("USAGE"),
+        stderr.contains("--no-secret") && stderr.contains("Usage:"),
         "{stderr}"
     );
+}
+
+#[test]
+fn help_lists_every_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--listen <ADDR>",
+        "--pool <ID>",
+        "--secret <S>",
+        "--no-secret",
+        "--ticket-ttl <SECS>",
+        "--own-mini-program <ID>",
+        "--shape <SHAPE>",
+        "--error-shape <SHAPE>",
+        "--quiet",
+        "--help",
+        "--version",
+        "/__emulator/mini-login",
+    ] {
+        assert!(help.contains(flag), "{flag} is not in:\n{help}");
+    }
+}
+
+#[test]
+fn listen_as_a_separate_argument() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--pool",
+            POOL,
+            "--no-secret",
+            "--quiet",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
 }
 
 #[test]

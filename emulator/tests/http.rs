@@ -26,11 +26,16 @@ async fn start() -> Emulator {
     builder().start().await.unwrap()
 }
 
+/// The launch path an app hands WeChat for the vendor's Mini Login.
 fn path(pool: &str, get_phone: bool) -> String {
-    format!(
-        "/routes/explore?userPoolId={pool}&getPhone={}&fromApp=1&useSelfWxapp=0",
-        u8::from(get_phone)
-    )
+    LaunchRequest::builder()
+        .pool(pool.parse().unwrap())
+        .from_app()
+        .use_self_wxapp(false)
+        .get_phone(get_phone)
+        .build()
+        .path()
+        .to_owned()
 }
 
 fn ticket(result: &MiniLoginResult) -> String {
@@ -265,7 +270,10 @@ async fn launches_mini_login_would_not_accept_get_no_ticket() {
         Err(LaunchError::Refused { code, message }) => (code, message),
         other => panic!("{path}: expected a refusal, got {other:?}"),
     };
-    assert_eq!(refused_with("/routes/explore?userPoolId=ffffffffffffffffffffffff&getPhone=0&fromApp=1&useSelfWxapp=0").0, 404);
+    assert_eq!(
+        refused_with(&path("ffffffffffffffffffffffff", false)).0,
+        404
+    );
     assert_eq!(refused_with("/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=0&useSelfWxapp=0").0, 400);
     assert_eq!(
         refused_with(
@@ -305,13 +313,12 @@ async fn launches_mini_login_would_not_accept_get_no_ticket() {
         400
     );
     // The vendor's pool has no copy of its own.
-    assert_eq!(
-        refused_with(
-            "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&fromApp=1&useSelfWxapp=1"
-        )
-        .0,
-        400
-    );
+    let own_launch = LaunchRequest::builder()
+        .pool(POOL.parse().unwrap())
+        .from_app()
+        .use_self_wxapp(true)
+        .build();
+    assert_eq!(refused_with(own_launch.path()).0, 400);
 
     // A launch request built by the runtime is accepted; its userName must match.
     let vendor = LaunchRequest::builder()

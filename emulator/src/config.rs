@@ -1,0 +1,265 @@
+//! What an emulator is configured with: pools, WeChat users, answer shapes, faults.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use mini_program_login::{DEFAULT_TICKET_TTL, OriginalId, PoolId};
+
+use crate::clock::Clock;
+
+/// One user pool the emulator serves.
+#[derive(Clone)]
+pub struct PoolConfig {
+    pub(crate) id: PoolId,
+    pub(crate) secret: Option<String>,
+    pub(crate) ticket_ttl: Duration,
+    pub(crate) own_mini_program: Option<OriginalId>,
+}
+
+impl PoolConfig {
+    /// A pool that exchanges tickets without a secret until [`secret`](Self::secret)
+    /// is given, with GenAuth's default ticket TTL of 120 s.
+    pub fn new(id: PoolId) -> Self {
+        Self {
+            id,
+            secret: None,
+            ticket_ttl: DEFAULT_TICKET_TTL,
+            own_mini_program: None,
+        }
+    }
+
+    /// The pool requires this secret to exchange a ticket (GenAuth's default setting).
+    #[must_use]
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// The pool exchanges tickets without its secret.
+    #[must_use]
+    pub fn no_secret(mut self) -> Self {
+        self.secret = None;
+        self
+    }
+
+    /// How long the pool's tickets live.
+    #[must_use]
+    pub fn ticket_ttl(mut self, ttl: Duration) -> Self {
+        self.ticket_ttl = ttl;
+        self
+    }
+
+    /// The customer runs its own copy of Mini Login under this original id, so that
+    /// launches with `useSelfWxapp=1` are accepted.
+    #[must_use]
+    pub fn own_mini_program(mut self, user_name: OriginalId) -> Self {
+        self.own_mini_program = Some(user_name);
+        self
+    }
+
+    /// The pool's id.
+    pub fn id(&self) -> PoolId {
+        self.id
+    }
+}
+
+impl fmt::Debug for PoolConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolConfig")
+            .field("id", &self.id)
+            .field("needs_secret", &self.secret.is_some())
+            .field("ticket_ttl", &self.ticket_ttl)
+            .field("own_mini_program", &self.own_mini_program)
+            .finish()
+    }
+}
+
+/// A WeChat user who can log in through the simulated Mini Login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WechatUser {
+    pub(crate) openid: String,
+    pub(crate) unionid: Option<String>,
+    pub(crate) nickname: String,
+    pub(crate) avatar_url: String,
+    pub(crate) phone: Option<String>,
+}
+
+impl WechatUser {
+    /// A user known by their `openid`, without a phone number.
+    pub fn new(openid: impl Into<String>, nickname: impl Into<String>) -> Self {
+        let openid = openid.into();
+        Self {
+            avatar_url: format!("https://thirdwx.qlogo.cn/mmopen/vi_32/{openid}/132"),
+            unionid: None,
+            nickname: nickname.into(),
+            phone: None,
+            openid,
+        }
+    }
+
+    /// The user's `unionid`.
+    #[must_use]
+    pub fn unionid(mut self, unionid: impl Into<String>) -> Self {
+        self.unionid = Some(unionid.into());
+        self
+    }
+
+    /// The phone number the user shares when the launch asks for it (`getPhone=1`).
+    #[must_use]
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    /// The user's avatar URL.
+    #[must_use]
+    pub fn avatar_url(mut self, url: impl Into<String>) -> Self {
+        self.avatar_url = url.into();
+        self
+    }
+
+    /// The user's `openid`.
+    pub fn openid(&self) -> &str {
+        &self.openid
+    }
+
+    /// The users seeded when none is given: one with a phone number (who approves by
+    /// default), one without.
+    pub fn defaults() -> Vec<Self> {
+        vec![
+            Self::new("oEmu1a2b3c4d5e6f7g8h9i0jWithPhone", "Emulated User")
+                .unionid("uEmu1a2b3c4d5e6f7g8h9i0jWithPhone")
+                .phone("13800138000"),
+            Self::new("oEmu9z8y7x6w5v4u3t2s1r0qNoPhone", "No Phone User")
+                .unionid("uEmu9z8y7x6w5v4u3t2s1r0qNoPhone"),
+        ]
+    }
+}
+
+/// How a successful exchange is answered; GenAuth's sources show all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ResponseShape {
+    /// The user object itself (the documentation's sample).
+    #[default]
+    Raw,
+    /// `{"code": 200, "message": "...", "data": {...user...}}`.
+    Envelope,
+    /// `{"code": 200, "message": "...", "data": "<the user object as a JSON string>"}`
+    /// (the official demo app decodes `data` twice).
+    EnvelopeStringData,
+}
+
+/// How errors are answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ErrorShape {
+    /// The newer shape, `{"statusCode", "apiCode", "message", "requestId"}`, with the
+    /// HTTP status set to `statusCode`.
+    #[default]
+    ApiCode,
+    /// The newer shape with HTTP status 200, as GenAuth sometimes answers.
+    ApiCodeHttp200,
+    /// The legacy shape, `{"code": <not 200>, "message"}`, with HTTP status 200.
+    Code,
+}
+
+/// A fault injected into the next answers of the exchange endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Wait this long, then answer normally (the ticket is used up).
+    Latency(Duration),
+    /// Answer with this HTTP status and an HTML body, as a proxy in front of GenAuth
+    /// would, without touching the ticket.
+    Status(u16),
+    /// Use up the ticket, then answer 200 with a truncated, invalid JSON body.
+    MalformedBody,
+    /// Use up the ticket, send the status line, headers and part of the body, then
+    /// close the connection.
+    CloseConnection,
+    /// Answer 200 with a valid JSON body of at least this many bytes (the ticket is
+    /// used up), to exercise a client's cap on response size.
+    OversizedBody(usize),
+}
+
+/// Configures an [`Emulator`](crate::Emulator): made by
+/// [`Emulator::builder`](crate::Emulator::builder), started by `start()`.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    pub(crate) listen: SocketAddr,
+    pub(crate) pools: Vec<PoolConfig>,
+    pub(crate) users: Vec<WechatUser>,
+    pub(crate) response_shape: ResponseShape,
+    pub(crate) error_shape: ErrorShape,
+    pub(crate) clock: Clock,
+    pub(crate) log_requests: bool,
+}
+
+impl EmulatorBuilder {
+    /// Where to listen; by default `127.0.0.1:0`, a free port on loopback.
+    #[must_use]
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// A pool to serve; may be called several times.
+    #[must_use]
+    pub fn pool(mut self, pool: PoolConfig) -> Self {
+        self.pools.push(pool);
+        self
+    }
+
+    /// A seeded WeChat user; may be called several times. The first approves unless a
+    /// [`UserChoice`] names another. Without any, [`WechatUser::defaults`].
+    #[must_use]
+    pub fn user(mut self, user: WechatUser) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// How successful exchanges are answered.
+    #[must_use]
+    pub fn response_shape(mut self, shape: ResponseShape) -> Self {
+        self.response_shape = shape;
+        self
+    }
+
+    /// How errors are answered.
+    #[must_use]
+    pub fn error_shape(mut self, shape: ErrorShape) -> Self {
+        self.error_shape = shape;
+        self
+    }
+
+    /// The clock tickets expire by; [`Clock::manual`] for tests.
+    #[must_use]
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Print one line per request to stderr (method, path, status, duration; never a
+    /// query, body, secret or ticket).
+    #[must_use]
+    pub fn log_requests(mut self, log: bool) -> Self {
+        self.log_requests = log;
+        self
+    }
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            pools: Vec::new(),
+            users: Vec::new(),
+            response_shape: ResponseShape::default(),
+            error_shape: ErrorShape::default(),
+            clock: Clock::system(),
+            log_requests: false,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! For the fuzz targets in `fuzz/` (built with `--cfg fuzzing`): the emulator's rules
+//! without its HTTP server.
+
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::config::{PoolConfig, ResponseShape};
+use crate::mini_login::{MiniLoginResult, UserChoice};
+use crate::state::Shared;
+use crate::{Emulator, wire};
+
+/// The one pool, which needs this secret.
+pub const POOL: &str = "5e4cdd055df3df65dc58b97d";
+/// Its secret.
+pub const SECRET: &str = "fuzz-secret";
+
+/// A fresh emulator state with one pool and the default users.
+pub struct State(Shared);
+
+impl State {
+    /// The state, on a manual clock.
+    pub fn new() -> Option<Self> {
+        let pool = POOL.parse().ok()?;
+        Some(Self(Shared::new(
+            Emulator::builder()
+                .pool(PoolConfig::new(pool).secret(SECRET))
+                .clock(Clock::manual()),
+        )))
+    }
+
+    /// Mini Login for `path`.
+    pub fn mini_login(&self, path: &str, choice: UserChoice) -> MiniLoginResult {
+        self.0.mini_login(None, path, &choice)
+    }
+
+    /// The exchange endpoint: the answer's body, or the error's HTTP status and code.
+    pub fn exchange(
+        &self,
+        pool: &str,
+        body: &[u8],
+        shape: ResponseShape,
+    ) -> Result<String, (u16, i64)> {
+        let pool = pool
+            .parse()
+            .map_err(|_| (404, crate::codes::POOL_NOT_FOUND))?;
+        let request = wire::exchange_request(body).map_err(|e| (e.status, e.code))?;
+        match self.0.exchange(pool, &request) {
+            Ok(user) => wire::user_json(&user, shape).map_err(|_| (500, 0)),
+            Err(error) => Err((error.status, error.code)),
+        }
+    }
+
+    /// Moves the manual clock.
+    pub fn advance(&self, by: Duration) {
+        self.0.clock.advance(by);
+    }
+}

@@ -1,0 +1,230 @@
+//! The simulated Mini Login: a launch checked as the real mini program checks it, by
+//! the runtime's rules, and the user's choice handed back as WeChat would.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use mini_program_login::__protocol::{
+    LaunchPathError, REFUSED_CODE, SUCCESS_CODE, err_code, mini_program_opened, read_launch_path,
+};
+use mini_program_login::{DEFAULT_PAGE, MismatchedMiniProgram, OriginalId, PoolId};
+use serde::{Deserialize, Serialize};
+
+use crate::config::PoolConfig;
+use crate::tickets::{TicketRecord, Tickets};
+use crate::users::Users;
+
+/// What WeChat hands back to the app after Mini Login: its `errCode` and Mini Login's
+/// `extMsg`. Also the answer of `POST /__emulator/mini-login`, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MiniLoginResult {
+    /// WeChat's outcome: 0, or -2 when the user backed out.
+    pub err_code: i32,
+    /// Mini Login's result, `code=200&message=…&ticket=…` or a refusal; `None` when the
+    /// user backed out.
+    pub ext_msg: Option<String>,
+}
+
+/// The user's decision in Mini Login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Approves the login: `errCode` 0 and a fresh ticket.
+    Approve,
+    /// Refuses in the mini program: `errCode` 0 and `code=400`, no ticket.
+    Refuse,
+    /// Backs out to the app: `errCode` -2, no `extMsg`.
+    Cancel,
+}
+
+/// What the simulated user does in Mini Login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChoice {
+    pub(crate) outcome: Outcome,
+    pub(crate) phone: Option<String>,
+    pub(crate) user: Option<String>,
+}
+
+impl UserChoice {
+    /// The user approves.
+    pub fn approve() -> Self {
+        Self::from(Outcome::Approve)
+    }
+
+    /// The user refuses in the mini program.
+    pub fn refuse() -> Self {
+        Self::from(Outcome::Refuse)
+    }
+
+    /// The user backs out to the app.
+    pub fn cancel() -> Self {
+        Self::from(Outcome::Cancel)
+    }
+
+    /// The phone number the user shares when the launch asks for it; by default the
+    /// seeded user's own.
+    #[must_use]
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    /// Which seeded user is logged in to WeChat, by `openid`; by default the first.
+    #[must_use]
+    pub fn user(mut self, openid: impl Into<String>) -> Self {
+        self.user = Some(openid.into());
+        self
+    }
+
+    /// What the user decides.
+    pub fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+}
+
+impl From<Outcome> for UserChoice {
+    fn from(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            phone: None,
+            user: None,
+        }
+    }
+}
+
+/// What Mini Login works with: the pools it knows, the WeChat users, and where it keeps
+/// the tickets it mints.
+pub(crate) struct MiniLogin<'a> {
+    pub(crate) pools: &'a HashMap<PoolId, PoolConfig>,
+    pub(crate) users: &'a Users,
+    pub(crate) tickets: &'a mut Tickets,
+    pub(crate) now: SystemTime,
+}
+
+/// How much of a page a refusal shows.
+const SHOWN_PAGE_CHARS: usize = 64;
+
+impl MiniLogin<'_> {
+    /// Mini Login as the real mini program behaves: a launch it would not accept gets
+    /// a refusal without a ticket. `user_name` is the mini program the app opened, when
+    /// known.
+    pub(crate) fn run(
+        self,
+        user_name: Option<&str>,
+        path: &str,
+        choice: &UserChoice,
+    ) -> MiniLoginResult {
+        if choice.outcome == Outcome::Cancel {
+            return MiniLoginResult {
+                err_code: err_code::USER_CANCEL,
+                ext_msg: None,
+            };
+        }
+        let (pool, get_phone) = match self.accept(user_name, path) {
+            Ok(accepted) => accepted,
+            Err((code, message)) => return refusal(code, &message),
+        };
+        if choice.outcome == Outcome::Refuse {
+            return refusal(REFUSED_CODE, "用户取消授权");
+        }
+        let Some(user) = self.users.position(choice.user.as_deref()) else {
+            let message = match choice.user {
+                Some(_) => "no seeded WeChat user has this openid",
+                None => "no WeChat user is seeded",
+            };
+            return refusal(500, message);
+        };
+        let phone = if get_phone {
+            choice
+                .phone
+                .clone()
+                .or_else(|| self.users.get(user).and_then(|u| u.seed.phone.clone()))
+        } else {
+            None
+        };
+        let ticket = self.tickets.mint(TicketRecord {
+            pool: pool.id,
+            user,
+            phone,
+            minted_at: self.now,
+            ttl: pool.ticket_ttl,
+            used: false,
+        });
+        let ext_msg = form_urlencoded::Serializer::new(String::new())
+            .append_pair("code", &SUCCESS_CODE.to_string())
+            .append_pair("message", "授权成功")
+            .append_pair("ticket", &ticket)
+            .finish();
+        MiniLoginResult {
+            err_code: err_code::OK,
+            ext_msg: Some(ext_msg),
+        }
+    }
+
+    /// The pool and whether the phone is asked, if Mini Login accepts the launch; the
+    /// refusal's `code` and message if not.
+    fn accept(
+        &self,
+        user_name: Option<&str>,
+        path: &str,
+    ) -> Result<(&PoolConfig, bool), (i64, String)> {
+        let bad = |message: String| (REFUSED_CODE, message);
+        let not_found = || (404, "user pool not found".to_owned());
+        let launch = read_launch_path(path).map_err(|error| match error {
+            LaunchPathError::Pool(_) => not_found(),
+            other => bad(other.to_string()),
+        })?;
+        let pool = self.pools.get(&launch.pool).ok_or_else(not_found)?;
+        let user_name = user_name.map(OriginalId::parse).transpose().map_err(|_| {
+            bad("userName is not a mini program's original id (gh_ and 12 hex digits)".into())
+        })?;
+        // Without the app's userName, the mini program opened is the one the launch
+        // names: the pool's own copy for useSelfWxapp=1.
+        let opened = user_name.or(if launch.own {
+            pool.own_mini_program
+        } else {
+            None
+        });
+        let opened = mini_program_opened(launch.own, opened, &launch.page).map_err(|mismatch| {
+            bad(match mismatch {
+                MismatchedMiniProgram::OwnWithoutUserName => {
+                    "useSelfWxapp=1 but this user pool has no mini program of its own".to_owned()
+                }
+                MismatchedMiniProgram::OwnIsTheVendors => format!(
+                    "useSelfWxapp=1 opens your own copy of Mini Login, not the vendor's {}",
+                    OriginalId::MINI_LOGIN
+                ),
+                MismatchedMiniProgram::UserNameWithVendors(id) => format!(
+                    "the launch opens {id} but useSelfWxapp=0 means {}",
+                    OriginalId::MINI_LOGIN
+                ),
+                MismatchedMiniProgram::PageWithVendors(page) => {
+                    let page: String = page.as_str().chars().take(SHOWN_PAGE_CHARS).collect();
+                    format!("Mini Login has no page {page}; it serves {DEFAULT_PAGE}")
+                }
+                other => other.to_string(),
+            })
+        })?;
+        if launch.own && pool.own_mini_program != Some(opened) {
+            return Err(bad(match pool.own_mini_program {
+                Some(registered) => format!(
+                    "the launch opens {opened} but this user pool's own mini program is {registered}"
+                ),
+                None => "useSelfWxapp=1 but this user pool has no mini program of its own".into(),
+            }));
+        }
+        Ok((pool, launch.get_phone))
+    }
+}
+
+fn refusal(code: i64, message: &str) -> MiniLoginResult {
+    let ext_msg = form_urlencoded::Serializer::new(String::new())
+        .append_pair("code", &code.to_string())
+        .append_pair("message", message)
+        .finish();
+    MiniLoginResult {
+        err_code: err_code::OK,
+        ext_msg: Some(ext_msg),
+    }
+}

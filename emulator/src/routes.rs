@@ -1,0 +1,135 @@
+//! The HTTP routes: GenAuth's exchange endpoint and the emulator's own. Each reads its
+//! body with [`wire`](crate::wire), applies the state's rules, and answers; errors are
+//! [`ErrorReply`] values, written by their `IntoResponse`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use mini_program_login::__protocol::EXCHANGE_PATH;
+use mini_program_login::PoolId;
+
+use crate::codes;
+use crate::config::Fault;
+use crate::error::ApiError;
+use crate::faults;
+use crate::mini_login::UserChoice;
+use crate::state::{Answering, Shared};
+use crate::wire::{self, ErrorReply, Health};
+
+/// The routes, on `shared`.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            &format!("{EXCHANGE_PATH}{{pool}}"),
+            post(exchange).fallback(method_not_allowed),
+        )
+        .route(
+            "/__emulator/mini-login",
+            post(mini_login).fallback(method_not_allowed),
+        )
+        .route(
+            "/__emulator/health",
+            get(health).fallback(method_not_allowed),
+        )
+        .fallback(not_found)
+        .with_state(shared)
+}
+
+/// `POST /oauth/app2wxapp/auth/{pool}`: GenAuth's exchange, or an injected fault.
+async fn exchange(
+    State(shared): State<Arc<Shared>>,
+    pool: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ErrorReply> {
+    let Answering {
+        fault,
+        response_shape,
+        error_shape,
+    } = shared.answering();
+    let reply = |error| ErrorReply {
+        shape: error_shape,
+        error,
+    };
+    match &fault {
+        Some(Fault::Latency(delay)) => tokio::time::sleep(*delay).await,
+        Some(Fault::Status(status)) => return Ok(faults::html_status(*status)),
+        _ => {}
+    }
+    let outcome = if is_json(&headers) {
+        // A segment that is not UTF-8 once decoded names no pool either.
+        let pool = pool.map(|Path(pool)| pool).unwrap_or_default();
+        pool.parse::<PoolId>()
+            .map_err(|_| ApiError::pool_not_found())
+            .and_then(|pool| Ok((pool, wire::exchange_request(&body)?)))
+            .and_then(|(pool, request)| shared.exchange(pool, &request))
+    } else {
+        Err(ApiError::unsupported_media_type())
+    };
+    // Faults that break the answer still use the ticket up, as above.
+    match fault {
+        Some(Fault::MalformedBody) => return Ok(faults::malformed_body()),
+        Some(Fault::CloseConnection) => return Ok(faults::close_mid_response()),
+        Some(Fault::OversizedBody(size)) => return Ok(faults::oversized(size)),
+        _ => {}
+    }
+    let user = outcome.map_err(reply)?;
+    let body = wire::user_json(&user, response_shape).map_err(|_| {
+        reply(ApiError::new(
+            500,
+            codes::SYSTEM_BUSY,
+            "the user could not be written",
+        ))
+    })?;
+    Ok(wire::json_text(StatusCode::OK, body))
+}
+
+/// `POST /__emulator/mini-login`: what WeChat hands back after Mini Login.
+async fn mini_login(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ErrorReply> {
+    if !is_json(&headers) {
+        return Err(ErrorReply::new(ApiError::unsupported_media_type()));
+    }
+    let request = wire::mini_login_request(&body).map_err(ErrorReply::new)?;
+    let choice = UserChoice {
+        outcome: request.outcome,
+        phone: request.phone,
+        user: request.user,
+    };
+    let result = shared.mini_login(request.user_name.as_deref(), &request.path, &choice);
+    Ok(wire::json(StatusCode::OK, &result))
+}
+
+/// `GET /__emulator/health`.
+async fn health() -> Response {
+    wire::json(StatusCode::OK, &Health { status: "ok" })
+}
+
+async fn not_found() -> ErrorReply {
+    ErrorReply::new(ApiError::new(404, codes::NOT_FOUND, "no such endpoint"))
+}
+
+async fn method_not_allowed() -> ErrorReply {
+    ErrorReply::new(ApiError::new(
+        405,
+        codes::METHOD_NOT_ALLOWED,
+        "method not allowed",
+    ))
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}

@@ -1,0 +1,354 @@
+//! The server: an emulator started on a socket, its lifetime, and what every request
+//! goes through before its route (the body cap, the journal, the log line).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt as _;
+use mini_program_login::LaunchRequest;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::codes;
+use crate::config::{EmulatorBuilder, ErrorShape, Fault, ResponseShape};
+use crate::error::ApiError;
+use crate::journal::JournalEntry;
+use crate::mini_login::{MiniLoginResult, UserChoice};
+use crate::routes;
+use crate::state::Shared;
+use crate::wire::ErrorReply;
+
+/// The largest request body the emulator reads. Larger bodies are answered with
+/// [`codes::BODY_TOO_LARGE`].
+pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// Bodies are read (and dropped past [`MAX_REQUEST_BODY`]) up to this size, so that a
+/// client sending too much still reads the 413; beyond it the connection is closed.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+impl EmulatorBuilder {
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(self));
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        Ok(Emulator {
+            shared,
+            addr,
+            base_url: format!("http://{addr}"),
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// Starts on a runtime of its own, for synchronous tests and programs.
+    pub fn start_blocking(self) -> std::io::Result<BlockingEmulator> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("mini-program-login-emulator")
+            .enable_all()
+            .build()?;
+        let emulator = runtime.block_on(self.start())?;
+        Ok(BlockingEmulator {
+            emulator,
+            runtime: Some(runtime),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Configures an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The base URL, such as `http://127.0.0.1:49152`: the `host` to exchange against.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The simulated Mini Login: checks the launch request as the real mini program
+    /// would (known pool, `fromApp=1`, `useSelfWxapp` present and matching the mini
+    /// program opened) and returns WeChat's `errCode` and `extMsg` for the user's
+    /// choice, with a freshly minted ticket when the user approves.
+    pub fn mini_login_request(
+        &self,
+        request: &LaunchRequest,
+        choice: UserChoice,
+    ) -> MiniLoginResult {
+        self.shared
+            .mini_login(Some(request.user_name()), request.path(), &choice)
+    }
+
+    /// [`mini_login_request`](Self::mini_login_request) from the launch path alone,
+    /// as `POST /__emulator/mini-login` does.
+    pub fn mini_login(&self, path: &str, choice: UserChoice) -> MiniLoginResult {
+        self.shared.mini_login(None, path, &choice)
+    }
+
+    /// The requests received so far, oldest first: the latest
+    /// [`JOURNAL_CAPACITY`](crate::JOURNAL_CAPACITY).
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.shared.journal.snapshot()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_journal(&self) {
+        self.shared.journal.clear();
+    }
+
+    /// Injects `fault` into the next answer of the exchange endpoint.
+    pub fn inject(&self, fault: Fault) {
+        self.inject_times(fault, 1);
+    }
+
+    /// Injects `fault` into the next `times` answers of the exchange endpoint.
+    pub fn inject_times(&self, fault: Fault, times: usize) {
+        self.shared.inject(fault, times);
+    }
+
+    /// Removes faults not yet applied.
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// Changes how successful exchanges are answered from now on.
+    pub fn set_response_shape(&self, shape: ResponseShape) {
+        self.shared.set_response_shape(shape);
+    }
+
+    /// Changes how errors are answered from now on.
+    pub fn set_error_shape(&self, shape: ErrorShape) {
+        self.shared.set_error_shape(shape);
+    }
+
+    /// The clock tickets expire by.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// How many times the user with this `openid` has logged in.
+    pub fn logins_count(&self, openid: &str) -> Option<u64> {
+        self.shared.logins_count(openid)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the
+    /// server to end.
+    pub async fn shutdown(mut self) {
+        self.stop_and_wait().await;
+    }
+
+    async fn stop_and_wait(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An [`Emulator`] on a runtime of its own, for synchronous code. Derefs to
+/// [`Emulator`]; dropping it stops the server.
+pub struct BlockingEmulator {
+    emulator: Emulator,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl BlockingEmulator {
+    /// Stops the server and waits for it to end.
+    pub fn shutdown(mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.block_on(self.emulator.stop_and_wait());
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl std::ops::Deref for BlockingEmulator {
+    type Target = Emulator;
+
+    fn deref(&self) -> &Emulator {
+        &self.emulator
+    }
+}
+
+impl Drop for BlockingEmulator {
+    // The emulator field, dropped after this, signals the server to stop.
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            // Never blocks, so dropping inside an async context cannot panic.
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl fmt::Debug for BlockingEmulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingEmulator")
+            .field("emulator", &self.emulator)
+            .finish_non_exhaustive()
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Receiver<()>) {
+    let app = routes::router(Arc::clone(&shared))
+        .layer(middleware::from_fn_with_state(shared, journal_and_limit));
+    let shutdown = async {
+        let _ = stop.await;
+    };
+    if let Err(error) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        #[allow(
+            clippy::print_stderr,
+            reason = "the server task has no caller to return to"
+        )]
+        {
+            eprintln!("mini-program-login-emulator: server error: {error}");
+        }
+    }
+}
+
+/// Reads the body under the cap, records the request in the journal, logs it, and
+/// hands the handler a body it can read whole.
+async fn journal_and_limit(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let header = |name: header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let mut entry = JournalEntry {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        content_type: header(header::CONTENT_TYPE),
+        user_agent: header(header::USER_AGENT),
+        body: Vec::new(),
+    };
+    let capped = read_capped(body).await;
+    if let Capped::Whole(bytes) = &capped {
+        entry.body = bytes.to_vec();
+    }
+    // Never the query or the body: either may carry a ticket or a secret.
+    let logged = shared
+        .log_requests
+        .then(|| format!("{} {}", entry.method, entry.path));
+    shared.journal.record(entry);
+    let response = match capped {
+        Capped::Whole(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Capped::TooLarge => ErrorReply::new(ApiError::new(
+            413,
+            codes::BODY_TOO_LARGE,
+            format!("the body is over {MAX_REQUEST_BODY} bytes"),
+        ))
+        .into_response(),
+        Capped::Broken => {
+            let mut response =
+                ErrorReply::new(ApiError::invalid_body("the body could not be read"))
+                    .into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    };
+    if let Some(request) = logged {
+        #[allow(
+            clippy::print_stderr,
+            reason = "request logging is the point of `log_requests`"
+        )]
+        {
+            eprintln!(
+                "{request} -> {} ({} ms)",
+                response.status().as_u16(),
+                started.elapsed().as_millis()
+            );
+        }
+    }
+    response
+}
+
+enum Capped {
+    Whole(Bytes),
+    TooLarge,
+    Broken,
+}
+
+async fn read_capped(mut body: Body) -> Capped {
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Capped::Broken;
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total > DRAIN_LIMIT {
+            return Capped::Broken;
+        }
+        if total <= MAX_REQUEST_BODY {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if total > MAX_REQUEST_BODY {
+        Capped::TooLarge
+    } else {
+        Capped::Whole(Bytes::from(kept))
+    }
+}
