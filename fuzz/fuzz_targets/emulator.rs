@@ -8,15 +8,19 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
-use mini_program_login::parse_result;
+use mini_program_login::{LaunchRequest, parse_result};
 use mini_program_login_emulator::__fuzz::{POOL, SECRET, State};
 use mini_program_login_emulator::{ResponseShape, UserChoice};
 
-const GOOD_PATH: &str =
-    "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=1&fromApp=1&useSelfWxapp=0";
-
 fuzz_target!(|data: &[u8]| {
     let Some(state) = State::new() else { return };
+    let Ok(pool) = POOL.parse() else { return };
+    let launch = LaunchRequest::builder()
+        .pool(pool)
+        .from_app()
+        .use_self_wxapp(false)
+        .get_phone(true)
+        .build();
     let mut tickets: Vec<String> = Vec::new();
     let mut exchanged = HashSet::new();
     for op in data.split(|b| *b == 0xff) {
@@ -41,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
             }
             // A real launch, keeping its ticket.
             1 => {
-                let result = state.mini_login(GOOD_PATH, UserChoice::approve());
+                let result = state.mini_login(launch.path(), UserChoice::approve());
                 if let Some(ticket) = result.ext_msg.as_deref().and_then(|m| parse_result(m).ok()) {
                     tickets.push(ticket.expose_secret().to_owned());
                 }
