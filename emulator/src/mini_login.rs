@@ -16,7 +16,7 @@ use crate::users::Users;
 
 /// What WeChat hands back to the app after Mini Login: its `errCode` and Mini Login's
 /// `extMsg`. Also the answer of `POST /__emulator/mini-login`, as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MiniLoginResult {
     /// WeChat's outcome: 0, or -2 when the user backed out.
     pub err_code: i32,

@@ -39,6 +39,40 @@ pub struct MiniLoginRequest {
     pub user_name: Option<String>,
 }
 
+impl MiniLoginRequest {
+    /// A launch path and what the user does with it.
+    pub fn new(path: impl Into<String>, outcome: Outcome) -> Self {
+        Self {
+            path: path.into(),
+            outcome,
+            phone: None,
+            user: None,
+            user_name: None,
+        }
+    }
+
+    /// The phone number the user shares.
+    #[must_use]
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+
+    /// The seeded WeChat user who logs in, by `openid`.
+    #[must_use]
+    pub fn user(mut self, openid: impl Into<String>) -> Self {
+        self.user = Some(openid.into());
+        self
+    }
+
+    /// The mini program the app opens.
+    #[must_use]
+    pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = Some(user_name.into());
+        self
+    }
+}
+
 /// [`MiniLoginRequest`] in one line, for the answer to a body that is not one and for
 /// the binary's help. A test keeps it naming every field.
 pub const MINI_LOGIN_REQUEST: &str = r#"{"path": "<launch path>", "outcome": "approve" | "refuse" | "cancel", "phone"?: "<shared phone>", "user"?: "<openid>", "user_name"?: "<gh_ id>"}"#;
@@ -304,13 +338,10 @@ mod tests {
 
     #[test]
     fn the_one_line_description_names_every_field() {
-        let full = MiniLoginRequest {
-            path: "/p".into(),
-            outcome: Outcome::Approve,
-            phone: Some("1".into()),
-            user: Some("o".into()),
-            user_name: Some("gh_0123456789ab".into()),
-        };
+        let full = MiniLoginRequest::new("/p", Outcome::Approve)
+            .phone("1")
+            .user("o")
+            .user_name("gh_0123456789ab");
         let Ok(Value::Object(fields)) = serde_json::to_value(&full) else {
             panic!("not an object");
         };
