@@ -299,8 +299,8 @@ async fn redirects_are_not_followed() {
 #[tokio::test]
 async fn a_caller_supplied_http_client() {
     let emulator = emulator().start().await.unwrap();
-    let http = mini_program_login::reqwest::Client::builder()
-        .redirect(mini_program_login::reqwest::redirect::Policy::none())
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let client = client(&emulator).with_http_client(http);
@@ -346,7 +346,7 @@ async fn scripted_server(replies: Vec<String>) -> (String, tokio::task::JoinHand
 
 #[tokio::test]
 async fn a_caller_client_that_follows_redirects_never_resends_the_secret() {
-    let http = mini_program_login::reqwest::Client::new(); // follows redirects
+    let http = reqwest::Client::new(); // follows redirects
     let elsewhere_says = |status: &str| {
         format!(
             "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: 10\r\nconnection: close\r\n\r\n{{\"_id\":\"x\"}}"
