@@ -9,7 +9,7 @@ mod harness;
 use harness::{Compiled, compile_attributes};
 use mini_program_login::{ExchangeClient, LaunchRequest, OriginalId, Page, PoolId, parse_response};
 use mini_program_login_emulator::{
-    Emulator, MiniLoginRequest, MiniLoginResult, Outcome, PoolConfig,
+    Emulator, MiniLoginRequest, MiniLoginResult, PoolConfig, UserChoice,
 };
 
 const POOL: &str = "5e4cdd055df3df65dc58b97d";
@@ -175,7 +175,7 @@ impl Row {
             u8::from(self.self_wxapp)
         );
         // As an app in development asks it, with the launch request's own fields.
-        let request = MiniLoginRequest::new(&path, Outcome::Approve)
+        let request = MiniLoginRequest::new(&path, UserChoice::approve())
             .user_name(self.user_name.unwrap_or(VENDOR));
         let answer: MiniLoginResult = runtime.block_on(async {
             reqwest::Client::new()

@@ -213,7 +213,7 @@ impl EmulatorBuilder {
     }
 
     /// A seeded WeChat user; may be called several times. The first approves unless a
-    /// [`UserChoice`] names another. Without any, [`WechatUser::defaults`].
+    /// [`UserChoice`](crate::UserChoice) names another. Without any, [`WechatUser::defaults`].
     #[must_use]
     pub fn user(mut self, user: WechatUser) -> Self {
         self.users.push(user);

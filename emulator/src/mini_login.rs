@@ -38,11 +38,18 @@ pub enum Outcome {
     Cancel,
 }
 
-/// What the simulated user does in Mini Login.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the simulated user does in Mini Login. In JSON, the fields `outcome`,
+/// `phone` and `user` of a [`MiniLoginRequest`](crate::MiniLoginRequest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserChoice {
+    /// `approve`, `refuse` or `cancel`.
     pub(crate) outcome: Outcome,
+    /// The phone number the user shares when the path asks `getPhone=1`; by default
+    /// the seeded user's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) phone: Option<String>,
+    /// The `openid` of the seeded WeChat user who logs in; by default the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) user: Option<String>,
 }
 

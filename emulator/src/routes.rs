@@ -18,7 +18,6 @@ use crate::codes;
 use crate::config::Fault;
 use crate::error::ApiError;
 use crate::faults;
-use crate::mini_login::UserChoice;
 use crate::state::{Answering, Shared};
 use crate::wire::{self, ErrorReply, Health};
 
@@ -100,12 +99,7 @@ async fn mini_login(
         return Err(ErrorReply::new(ApiError::unsupported_media_type()));
     }
     let request = wire::mini_login_request(&body).map_err(ErrorReply::new)?;
-    let choice = UserChoice {
-        outcome: request.outcome,
-        phone: request.phone,
-        user: request.user,
-    };
-    let result = shared.mini_login(request.user_name.as_deref(), &request.path, &choice);
+    let result = shared.mini_login(request.user_name.as_deref(), &request.path, &request.choice);
     Ok(wire::json(StatusCode::OK, &result))
 }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::config::{ErrorShape, ResponseShape};
 use crate::error::ApiError;
 use crate::exchange::{ExchangeRequest, ExchangedUser};
-use crate::mini_login::Outcome;
+use crate::mini_login::UserChoice;
 use crate::random::random_hex;
 
 /// The body of `POST /__emulator/mini-login`: a launch, and what the simulated user
@@ -24,15 +24,9 @@ pub struct MiniLoginRequest {
     /// The launch path, as the app hands it to WeChat:
     /// `/routes/explore?userPoolId=…&getPhone=…&fromApp=1&useSelfWxapp=…`.
     pub path: String,
-    /// `approve`, `refuse` or `cancel`.
-    pub outcome: Outcome,
-    /// The phone number the user shares when the path asks `getPhone=1`; by default
-    /// the seeded user's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// The `openid` of the seeded WeChat user who logs in; by default the first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    /// What the user does: `outcome`, and optionally `phone` and `user`.
+    #[serde(flatten)]
+    pub choice: UserChoice,
     /// The mini program the app opens (`userName`, also accepted under that name),
     /// checked against `useSelfWxapp` when given.
     #[serde(default, alias = "userName", skip_serializing_if = "Option::is_none")]
@@ -41,28 +35,12 @@ pub struct MiniLoginRequest {
 
 impl MiniLoginRequest {
     /// A launch path and what the user does with it.
-    pub fn new(path: impl Into<String>, outcome: Outcome) -> Self {
+    pub fn new(path: impl Into<String>, choice: UserChoice) -> Self {
         Self {
             path: path.into(),
-            outcome,
-            phone: None,
-            user: None,
+            choice,
             user_name: None,
         }
-    }
-
-    /// The phone number the user shares.
-    #[must_use]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.phone = Some(phone.into());
-        self
-    }
-
-    /// The seeded WeChat user who logs in, by `openid`.
-    #[must_use]
-    pub fn user(mut self, openid: impl Into<String>) -> Self {
-        self.user = Some(openid.into());
-        self
     }
 
     /// The mini program the app opens.
@@ -338,9 +316,7 @@ mod tests {
 
     #[test]
     fn the_one_line_description_names_every_field() {
-        let full = MiniLoginRequest::new("/p", Outcome::Approve)
-            .phone("1")
-            .user("o")
+        let full = MiniLoginRequest::new("/p", UserChoice::approve().phone("1").user("o"))
             .user_name("gh_0123456789ab");
         let Ok(Value::Object(fields)) = serde_json::to_value(&full) else {
             panic!("not an object");
@@ -354,6 +330,31 @@ mod tests {
         let described = MINI_LOGIN_REQUEST.matches("\": ").count()
             + MINI_LOGIN_REQUEST.matches("\"?: ").count();
         assert_eq!(described, fields.len(), "{MINI_LOGIN_REQUEST}");
+    }
+
+    #[test]
+    fn the_openapi_description_has_the_same_fields() {
+        let spec = include_str!("../openapi.yaml");
+        let route = spec
+            .split("  /__emulator/mini-login:")
+            .nth(1)
+            .and_then(|rest| rest.split("responses:").next())
+            .unwrap();
+        let properties = route.split("properties:").nth(1).unwrap();
+        let mut in_spec: Vec<&str> = properties
+            .lines()
+            .filter(|line| line.len() - line.trim_start().len() == 16)
+            .filter_map(|line| line.trim().strip_suffix(':'))
+            .collect();
+        let full = MiniLoginRequest::new("/p", UserChoice::approve().phone("1").user("o"))
+            .user_name("gh_0123456789ab");
+        let Ok(Value::Object(fields)) = serde_json::to_value(&full) else {
+            panic!("not an object");
+        };
+        let mut in_code: Vec<&str> = fields.keys().map(String::as_str).collect();
+        in_spec.sort_unstable();
+        in_code.sort_unstable();
+        assert_eq!(in_spec, in_code);
     }
 
     #[test]

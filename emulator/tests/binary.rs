@@ -36,9 +36,14 @@ fn start(extra: &[&str]) -> Running {
 
 fn start_on(listen: &str, extra: &[&str]) -> Running {
     // `--listen=ADDR`, as most command lines take it; `--listen ADDR` is tested below.
+    let listen = format!("--listen={listen}");
+    spawn(&[&[listen.as_str(), "--pool", POOL], extra].concat())
+}
+
+/// The binary with `args`, once it says where it listens.
+fn spawn(args: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .args([&format!("--listen={listen}"), "--pool", POOL])
-        .args(extra)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -205,26 +210,13 @@ fn help_lists_every_flag() {
 
 #[test]
 fn listen_as_a_separate_argument() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--pool",
-            POOL,
-            "--no-secret",
-            "--quiet",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let mut running = spawn(&["--listen", "127.0.0.1:0", "--pool", POOL, "--no-secret"]);
+    assert!(
+        running.base_url.starts_with("http://127.0.0.1:"),
+        "{}",
+        running.base_url
+    );
+    assert!(interrupt_and_wait(&mut running).success());
 }
 
 #[test]

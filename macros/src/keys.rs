@@ -1,15 +1,13 @@
 //! Phase 1b: each key's value checked on its own, by the protocol's rules.
 
 use proc_macro2::{Span, TokenStream};
+use syn::Ident;
 use syn::ext::IdentExt as _;
-use syn::{Ident, Lit};
 
 use crate::attr::{self, Value};
+use crate::check::Check;
 use crate::ctxt::Errors;
-use crate::protocol::{
-    InvalidPage, InvalidPoolId, MAX_TICKET_TTL_SECS, MiniProgramType, OriginalId, Page, PoolId,
-    normalize_host,
-};
+use crate::protocol::{InvalidPage, MiniProgramType, OriginalId, Page, PoolId, normalize_host};
 
 /// The keys, in the order the documentation lists them.
 pub(crate) const KEYS: &[&str] = &[
@@ -170,7 +168,8 @@ const PATH_HINT: &str = "the mini program page, e.g. `path = \"/routes/explore\"
 const HOST_HINT: &str = "an absolute URL, e.g. `host = \"https://core.genauth.ai\"`";
 const NEEDS_SECRET_HINT: &str =
     "whether the pool requires its secret to exchange a ticket (the default, `true`)";
-const TICKET_TTL_HINT: &str = "a number of seconds from 1 to 3600, e.g. `ticket_ttl = 120`";
+pub(crate) const TICKET_TTL_HINT: &str =
+    "a number of seconds from 1 to 3600, e.g. `ticket_ttl = 120`";
 const CRATE_HINT: &str = "`crate = \"::my_reexport::mini_program_login\"`";
 
 fn store<T>(
@@ -200,204 +199,4 @@ fn page_problem(error: &InvalidPage) -> &'static str {
         InvalidPage::Fragment => "`path` must not contain `#`",
         InvalidPage::Whitespace => "`path` must not contain whitespace or control characters",
     }
-}
-
-const BOOLEAN: &str = "`true` or `false`";
-
-/// One key's value being checked: errors name the key.
-struct Check<'a> {
-    name: &'a str,
-    key: Span,
-    errors: &'a mut Errors,
-}
-
-impl Check<'_> {
-    /// `result`'s value with `at`, or its error reported there.
-    fn ok<T, E>(
-        &mut self,
-        result: Result<T, E>,
-        at: Span,
-        message: impl FnOnce(&E) -> String,
-    ) -> Option<(T, Span)> {
-        match result {
-            Ok(value) => Some((value, at)),
-            Err(error) => {
-                self.errors.push(at, message(&error));
-                None
-            }
-        }
-    }
-
-    /// Reports a value that is not a literal of the kind `wanted`: a word that wants
-    /// quotes, a constant or macro the attribute cannot see, a missing value, or another
-    /// kind of literal.
-    fn not_a(&mut self, value: &Value, wanted: &str, hint: &str) {
-        let name = self.name;
-        let message = match value {
-            // `crate = ::my_runtime`: a path is what it takes, in a string.
-            Value::Path(_, path) if name == "crate" => {
-                format!("`crate` takes a path in a string: write `crate = \"{path}\"`")
-            }
-            // `program_type = release`: the word itself, without its quotes.
-            Value::Path(_, word) if wanted == "a string" && is_lowercase_word(word) => {
-                format!("`{name}` takes a string in quotes: write `{name} = \"{word}\"`")
-            }
-            // `self_wxapp = False`.
-            Value::Path(_, word)
-                if wanted == BOOLEAN
-                    && matches!(word.to_ascii_lowercase().as_str(), "true" | "false") =>
-            {
-                let word = word.to_ascii_lowercase();
-                format!("`{name}` takes `true` or `false`, in lowercase: write `{name} = {word}`")
-            }
-            Value::Path(_, path) => format!(
-                "`{name}` takes {wanted} written out: an attribute cannot read the value of the constant `{path}`; write the value itself: {hint}"
-            ),
-            Value::Macro(_, path) => format!(
-                "`{name}` takes {wanted} written out: an attribute cannot expand the macro `{path}!`; write the value itself: {hint}"
-            ),
-            Value::Missing if wanted == "a string" => {
-                format!("`{name}` needs a value: write `{name} = ...`; {hint}")
-            }
-            _ => format!("`{name}` takes {wanted}: {hint}"),
-        };
-        self.errors.push(value.span(self.key), message);
-    }
-
-    fn string(&mut self, value: Value, hint: &str) -> Option<(String, Span)> {
-        match value {
-            Value::Lit(Lit::Str(s)) => Some((s.value(), s.span())),
-            other => {
-                self.not_a(&other, "a string", hint);
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, value: Value, hint: &str) -> Option<(bool, Span)> {
-        match value {
-            Value::Lit(Lit::Bool(b)) => Some((b.value, b.span)),
-            Value::Lit(Lit::Str(s)) if matches!(s.value().as_str(), "true" | "false") => {
-                let name = self.name;
-                self.errors.push(
-                    s.span(),
-                    format_args!(
-                        "`{name}` takes `true` or `false`, without quotes: write `{name} = {}`",
-                        s.value()
-                    ),
-                );
-                None
-            }
-            other => {
-                self.not_a(&other, BOOLEAN, hint);
-                None
-            }
-        }
-    }
-
-    fn ticket_ttl(&mut self, value: Value) -> Option<(u64, Span)> {
-        let max = MAX_TICKET_TTL_SECS;
-        let (n, digits, at) = match value {
-            Value::Lit(Lit::Int(n)) if !n.suffix().is_empty() => {
-                self.errors.push(
-                    n.span(),
-                    format_args!(
-                        "`ticket_ttl` is a plain number of seconds: write `ticket_ttl = {}`, without the `{}` suffix",
-                        n.base10_digits(),
-                        n.suffix()
-                    ),
-                );
-                return None;
-            }
-            Value::Lit(Lit::Int(n)) => (
-                n.base10_parse::<u64>().ok(),
-                n.base10_digits().to_owned(),
-                n.span(),
-            ),
-            Value::Lit(Lit::Str(s)) if s.value().parse::<u64>().is_ok() => {
-                self.errors.push(
-                    s.span(),
-                    format_args!(
-                        "`ticket_ttl` takes a number without quotes: write `ticket_ttl = {}`",
-                        s.value()
-                    ),
-                );
-                return None;
-            }
-            other => {
-                self.not_a(&other, "an integer", TICKET_TTL_HINT);
-                return None;
-            }
-        };
-        match n.filter(|n| (1..=max).contains(n)) {
-            Some(n) => Some((n, at)),
-            None => {
-                self.errors.push(
-                    at,
-                    format_args!(
-                        "`ticket_ttl` must be from 1 to {max} seconds, not {digits}; GenAuth's default is 120"
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    fn pool(&mut self, (pool, at): (String, Span)) -> Option<(PoolId, Span)> {
-        let error = match PoolId::parse(&pool) {
-            Ok(id) => return Some((id, at)),
-            Err(error) => error,
-        };
-        let lower = pool.trim().to_ascii_lowercase();
-        let problem = match error {
-            InvalidPoolId::Whitespace if PoolId::parse(&lower).is_ok() => format!(
-                "`pool` has whitespace around it: write `pool = \"{}\"`",
-                pool.trim()
-            ),
-            InvalidPoolId::Character { found, .. }
-                if found.is_ascii_uppercase() && PoolId::parse(&lower).is_ok() =>
-            {
-                format!("`pool` must be lowercase: write `pool = {lower:?}`")
-            }
-            InvalidPoolId::Length(chars) => {
-                format!("`pool` must be 24 lowercase hex digits; this one has {chars} characters")
-            }
-            InvalidPoolId::Character { found, .. } => {
-                format!("`pool` must be 24 lowercase hex digits; {found:?} is not a hex digit")
-            }
-            _ => format!("`pool`: {error}"),
-        };
-        self.errors.push(
-            at,
-            format_args!("{problem}; copy the user pool id from the GenAuth console"),
-        );
-        None
-    }
-
-    fn program_type(&mut self, (name, at): (String, Span)) -> Option<(MiniProgramType, Span)> {
-        if let Ok(program_type) = name.parse() {
-            return Some((program_type, at));
-        }
-        let message = match MiniProgramType::meant_by(&name) {
-            Some(meant) => format!(
-                "unknown `program_type` {name:?}; WeChat's {} build is written `program_type = \"{meant}\"`",
-                match meant {
-                    MiniProgramType::Release => "published (正式版)",
-                    MiniProgramType::Test => "development (开发版)",
-                    MiniProgramType::Preview => "trial (体验版)",
-                }
-            ),
-            None => format!(
-                "unknown `program_type` {name:?}; write \"release\" (the default), \"test\" or \"preview\""
-            ),
-        };
-        self.errors.push(at, message);
-        None
-    }
-}
-
-/// A single lowercase word, such as `release`, that reads as a value without its quotes
-/// rather than as a constant (`SOME_POOL`) or a path.
-fn is_lowercase_word(word: &str) -> bool {
-    !word.contains("::") && !word.chars().any(|c| c.is_ascii_uppercase())
 }

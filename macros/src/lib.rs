@@ -3,14 +3,15 @@
 //! attribute's reference on its own page.
 //!
 //! The work is split in phases, each in its module: `attr` reads the syntax, `keys`
-//! checks each value on its own, `valid` checks the keys against each other and fills
-//! in defaults, `expand` writes the trait impl. The rules themselves are the
-//! protocol's, in `protocol/`, which this crate shares with the runtime. Errors are
-//! collected across all phases and reported together.
+//! and `check` check each value on its own, `valid` checks the keys against each
+//! other and fills in defaults, `expand` writes the trait impl. The rules themselves
+//! are the protocol's, in `protocol/`, which this crate shares with the runtime.
+//! Errors are collected across all phases and reported together.
 
 #![warn(missing_docs)]
 
 mod attr;
+mod check;
 mod ctxt;
 mod expand;
 mod keys;
