@@ -11,8 +11,8 @@ use std::hint::black_box;
 use std::sync::LazyLock;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use mini_program_login::{ExchangeClient, PoolId, PoolSecret, Ticket, UserInfo};
-use mini_program_login_benches::{POOL, SECRET, mint};
+use mini_program_login::{ExchangeClient, MiniProgramLogin, PoolId, PoolSecret, Ticket, UserInfo};
+use mini_program_login_benches::{BenchLogin, POOL, SECRET, mint};
 use mini_program_login_emulator::{Emulator, PoolConfig, ResponseShape};
 
 struct Setup {
@@ -81,6 +81,23 @@ fn exchange(c: &mut Criterion) {
         });
     }
     SETUP.emulator.set_response_shape(ResponseShape::Raw);
+    // A client made for each login, as a backend that builds one per request does: it
+    // costs microseconds, and the HTTP client and its connections are still shared.
+    group.bench_function("client_made_per_login", |b| {
+        b.iter_batched(
+            fresh_ticket,
+            |ticket| {
+                let client = BenchLogin::exchange_client(PoolSecret::new(SECRET))
+                    .with_host(SETUP.emulator.base_url())
+                    .expect("a loopback host");
+                SETUP
+                    .runtime
+                    .block_on(client.exchange(ticket))
+                    .expect("an exchange")
+            },
+            BatchSize::SmallInput,
+        )
+    });
     // The blocking twin, from a plain thread, its connection pool kept across calls.
     group.bench_function("blocking_client_raw", |b| {
         b.iter_batched(
@@ -89,9 +106,9 @@ fn exchange(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    // For reference: a new client for every blocking exchange (a thread, a runtime and a
-    // connection each time), which is what keeping the pool saves.
-    group.bench_function("blocking_fresh_client_per_call", |b| {
+    // A new `ExchangeClient` for every blocking exchange: the blocking HTTP client (a
+    // thread and a runtime) is the process's, made once.
+    group.bench_function("blocking_client_made_per_call", |b| {
         b.iter_batched(
             fresh_ticket,
             |ticket| {
@@ -134,6 +151,26 @@ fn exchange(c: &mut Criterion) {
     group.finish();
 }
 
+/// Making a client: from the configuration, from a run-time pool with a host, and, for
+/// reference, building a reqwest client (TLS roots and all), which every client made
+/// until the HTTP client was shared per process.
+fn construction(c: &mut Criterion) {
+    let mut group = c.benchmark_group("construction");
+    group.bench_function("exchange_client_from_config", |b| {
+        b.iter(|| BenchLogin::exchange_client(PoolSecret::new(black_box(SECRET))))
+    });
+    group.bench_function("exchange_client_new_with_host", |b| {
+        b.iter(|| {
+            ExchangeClient::new(BenchLogin::POOL_ID, Some(PoolSecret::new(SECRET)))
+                .with_host(black_box("https://auth.example.com/genauth"))
+        })
+    });
+    group.bench_function("reqwest_client_build", |b| {
+        b.iter(|| reqwest::Client::builder().build())
+    });
+    group.finish();
+}
+
 /// Decoding alone: the documentation's sample user object, into `UserInfo` and, for
 /// reference, into an untyped `serde_json::Value`.
 fn decode(c: &mut Criterion) {
@@ -148,5 +185,5 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, exchange, decode);
+criterion_group!(benches, exchange, construction, decode);
 criterion_main!(benches);

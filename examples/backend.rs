@@ -18,7 +18,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use mini_program_login::{
-    ExchangeClient, ExchangeError, MiniProgramLogin, PoolSecret, Ticket, mini_program_login,
+    ErrorCategory, ExchangeClient, MiniProgramLogin, PoolSecret, mini_program_login,
 };
 use mini_program_login_emulator::{Emulator, PoolConfig, UserChoice};
 use serde_json::{Value, json};
@@ -33,12 +33,12 @@ struct PhoneLogin;
 const EMULATED_SECRET: &str = "emulated-pool-secret";
 
 /// `POST /login` with `{"ticket": "…"}`, as the app sends it after parsing Mini Login's
-/// `extMsg`.
+/// `extMsg`. The client is made once and shared by every request.
 async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Response {
     let ticket = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v.get("ticket").and_then(Value::as_str).map(str::to_owned))
-        .and_then(|t| Ticket::new(t).ok());
+        .and_then(|t| PhoneLogin::ticket(t).ok());
     let Some(ticket) = ticket else {
         return reply(
             StatusCode::BAD_REQUEST,
@@ -57,27 +57,31 @@ async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Respon
             }),
         ),
         Err(error) => {
-            // Safe to log: no error carries a secret, ticket, token or phone number.
-            eprintln!("exchange failed: {error}");
-            match error {
-                // GenAuth refused this backend itself (the emulator answers a missing or
-                // wrong secret with 401 and 403): an operator has to act, not the user.
-                ExchangeError::Api {
-                    status: 401 | 403, ..
-                } => reply(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"error": "the login service is misconfigured"}),
-                ),
-                // The user has to log in again: the ticket is spent, stale or unknown.
-                ExchangeError::TicketExpired | ExchangeError::Api { .. } => reply(
+            // Safe to log: no error carries a secret, ticket, token or phone number,
+            // and server text in it is bounded and cleaned.
+            eprintln!("exchange failed ({}): {error}", error.category());
+            let (status, message) = match error.category() {
+                // The ticket is spent, stale or unknown: the user starts over.
+                ErrorCategory::LoginAgain => (
                     StatusCode::UNAUTHORIZED,
-                    json!({"error": "the login expired; please log in again"}),
+                    "the login expired; please log in again",
                 ),
-                _ => reply(
+                // GenAuth refused this backend itself (its secret, its pool, its host):
+                // an operator has to act, not the user.
+                ErrorCategory::Misconfigured => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the login service is misconfigured",
+                ),
+                ErrorCategory::Unavailable => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "GenAuth is unavailable; please try again",
+                ),
+                _ => (
                     StatusCode::BAD_GATEWAY,
-                    json!({"error": "GenAuth is unavailable; please try again"}),
+                    "GenAuth's answer was unexpected; please try again",
                 ),
-            }
+            };
+            reply(status, json!({ "error": message }))
         }
     }
 }
@@ -187,23 +191,30 @@ async fn post_json(addr: SocketAddr, path: &str, body: &str) -> Result<String, B
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mini_program_login_emulator::{ErrorShape, Fault};
+    use std::time::Duration;
 
-    /// The backend on a free port, exchanging with `secret` against an emulator whose
-    /// pool needs `EMULATED_SECRET`.
-    async fn backend(secret: &str) -> (Emulator, SocketAddr) {
-        let emulator = Emulator::builder()
-            .pool(PoolConfig::new(PhoneLogin::POOL_ID).secret(EMULATED_SECRET))
-            .log_requests(false)
-            .start()
-            .await
-            .unwrap();
-        let client = PhoneLogin::exchange_client(PoolSecret::new(secret))
-            .with_host(emulator.base_url())
-            .unwrap();
+    /// The backend on a free port, exchanging with `client` (pointed at `emulator`).
+    async fn backend(client: ExchangeClient) -> SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app(client)).await });
-        (emulator, addr)
+        addr
+    }
+
+    async fn emulator(shape: ErrorShape) -> Emulator {
+        Emulator::builder()
+            .pool(PoolConfig::new(PhoneLogin::POOL_ID).secret(EMULATED_SECRET))
+            .error_shape(shape)
+            .start()
+            .await
+            .unwrap()
+    }
+
+    fn client(emulator: &Emulator, secret: &str) -> ExchangeClient {
+        PhoneLogin::exchange_client(PoolSecret::new(secret))
+            .with_host(emulator.base_url())
+            .unwrap()
     }
 
     fn ticket(emulator: &Emulator) -> String {
@@ -217,25 +228,72 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn each_outcome_has_its_status() {
-        let (emulator, addr) = backend(EMULATED_SECRET).await;
-        let body = ticket(&emulator);
-        let first = post_json(addr, "/login", &body).await.unwrap();
-        assert_eq!(status(&first), "200", "{first}");
-        assert!(first.contains(r#""phone_shared":true"#), "{first}");
-        let again = post_json(addr, "/login", &body).await.unwrap();
-        assert_eq!(status(&again), "401", "{again}");
-        for bad in ["", "{}", r#"{"ticket": ""}"#, r#"{"ticket": 7}"#] {
-            let reply = post_json(addr, "/login", bad).await.unwrap();
-            assert_eq!(status(&reply), "400", "{bad}: {reply}");
+    async fn each_outcome_has_its_status_in_every_error_shape() {
+        for shape in [
+            ErrorShape::ApiCode,
+            ErrorShape::ApiCodeHttp200,
+            ErrorShape::Code,
+        ] {
+            let emulator = emulator(shape).await;
+            let addr = backend(client(&emulator, EMULATED_SECRET)).await;
+            let body = ticket(&emulator);
+            let first = post_json(addr, "/login", &body).await.unwrap();
+            assert_eq!(status(&first), "200", "{shape:?}: {first}");
+            assert!(first.contains(r#""phone_shared":true"#), "{first}");
+            // Used: log in again.
+            let again = post_json(addr, "/login", &body).await.unwrap();
+            assert_eq!(status(&again), "401", "{shape:?}: {again}");
+            // Unknown: log in again.
+            let unknown = post_json(addr, "/login", r#"{"ticket": "nope"}"#)
+                .await
+                .unwrap();
+            assert_eq!(status(&unknown), "401", "{shape:?}: {unknown}");
+            // A wrong secret: the operator's problem, whatever the shape.
+            let wrong = backend(client(&emulator, "not-the-secret")).await;
+            let reply = post_json(wrong, "/login", &ticket(&emulator))
+                .await
+                .unwrap();
+            assert_eq!(status(&reply), "500", "{shape:?}: {reply}");
+            assert!(!reply.contains("not-the-secret"), "{reply}");
+            for bad in [
+                "",
+                "{}",
+                r#"{"ticket": ""}"#,
+                r#"{"ticket": 7}"#,
+                r#"{"ticket": "a b"}"#,
+            ] {
+                let reply = post_json(addr, "/login", bad).await.unwrap();
+                assert_eq!(status(&reply), "400", "{bad}: {reply}");
+            }
         }
     }
 
     #[tokio::test]
-    async fn a_wrong_secret_is_the_operators_problem() {
-        let (emulator, addr) = backend("not-the-secret").await;
+    async fn genauth_down_or_odd_has_its_status() {
+        let emulator = emulator(ErrorShape::ApiCode).await;
+        let addr =
+            backend(client(&emulator, EMULATED_SECRET).with_timeout(Duration::from_millis(300)))
+                .await;
+        for (fault, expected) in [
+            (Fault::Status(502), "503"),
+            (Fault::Latency(Duration::from_secs(2)), "503"),
+            (Fault::CloseConnection, "503"),
+            (Fault::MalformedBody, "502"),
+        ] {
+            emulator.inject(fault.clone());
+            let reply = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
+            assert_eq!(status(&reply), expected, "{fault:?}: {reply}");
+        }
+        let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let down = format!("http://{}", refused.local_addr().unwrap());
+        drop(refused);
+        let addr = backend(
+            PhoneLogin::exchange_client(PoolSecret::new(EMULATED_SECRET))
+                .with_host(&down)
+                .unwrap(),
+        )
+        .await;
         let reply = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
-        assert_eq!(status(&reply), "500", "{reply}");
-        assert!(!reply.contains("not-the-secret"), "{reply}");
+        assert_eq!(status(&reply), "503", "{reply}");
     }
 }

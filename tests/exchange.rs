@@ -96,6 +96,120 @@ async fn each_error_shape_is_an_api_error_with_the_business_code() {
     }
 }
 
+/// Each way the exchange fails, in each error shape the emulator answers in, is sorted
+/// into what a backend does about it.
+#[tokio::test]
+async fn every_failure_has_its_category_in_every_error_shape() {
+    use mini_program_login::ErrorCategory::{LoginAgain, Misconfigured, Unavailable, Unexpected};
+    let emulator = emulator()
+        .clock(mini_program_login_emulator::Clock::manual())
+        .start()
+        .await
+        .unwrap();
+    let with_secret = |secret: Option<&str>| {
+        ExchangeClient::new(PhoneLogin::POOL_ID, secret.map(PoolSecret::new))
+            .with_host(emulator.base_url())
+            .unwrap()
+    };
+    let unknown_pool = ExchangeClient::new(
+        "ffffffffffffffffffffffff".parse().unwrap(),
+        Some(PoolSecret::new(SECRET)),
+    )
+    .with_host(emulator.base_url())
+    .unwrap();
+    for shape in [
+        ErrorShape::ApiCode,
+        ErrorShape::ApiCodeHttp200,
+        ErrorShape::Code,
+    ] {
+        emulator.set_error_shape(shape);
+        let category = |result: Result<UserInfo, ExchangeError>| match result {
+            Err(error) => error.category(),
+            Ok(user) => panic!("{shape:?}: exchanged for {}", user.id),
+        };
+        let good = client(&emulator);
+        let used = ticket(&emulator);
+        let value = used.expose_secret().to_owned();
+        assert!(good.exchange(used).await.is_ok());
+        let again = mini_program_login::Ticket::new(value).unwrap();
+        assert_eq!(
+            category(good.exchange(again).await),
+            LoginAgain,
+            "{shape:?} used"
+        );
+        let unknown = mini_program_login::Ticket::new("not-a-real-ticket").unwrap();
+        assert_eq!(
+            category(good.exchange(unknown).await),
+            LoginAgain,
+            "{shape:?} unknown"
+        );
+        let stale = ticket(&emulator);
+        emulator.clock().advance(Duration::from_secs(120));
+        assert_eq!(
+            category(good.exchange(stale).await),
+            LoginAgain,
+            "{shape:?} expired"
+        );
+        assert_eq!(
+            category(with_secret(Some("wrong")).exchange(ticket(&emulator)).await),
+            Misconfigured,
+            "{shape:?} wrong secret"
+        );
+        assert_eq!(
+            category(with_secret(None).exchange(ticket(&emulator)).await),
+            Misconfigured,
+            "{shape:?} no secret"
+        );
+        assert_eq!(
+            category(unknown_pool.exchange(ticket(&emulator)).await),
+            Misconfigured,
+            "{shape:?} unknown pool"
+        );
+        for status in [500, 502, 503, 504] {
+            emulator.inject(Fault::Status(status));
+            assert_eq!(
+                category(good.exchange(ticket(&emulator)).await),
+                Unavailable,
+                "{status}"
+            );
+        }
+        emulator.inject(Fault::MalformedBody);
+        assert_eq!(
+            category(good.exchange(ticket(&emulator)).await),
+            Unexpected,
+            "{shape:?}"
+        );
+    }
+    emulator.inject(Fault::Latency(Duration::from_millis(500)));
+    let slow = client(&emulator).with_timeout(Duration::from_millis(100));
+    assert_eq!(
+        slow.exchange(ticket(&emulator))
+            .await
+            .unwrap_err()
+            .category(),
+        Unavailable
+    );
+    let down = PhoneLogin::exchange_client(PoolSecret::new(SECRET))
+        .with_host(&refused_host())
+        .unwrap();
+    assert_eq!(
+        down.exchange(ticket(&emulator))
+            .await
+            .unwrap_err()
+            .category(),
+        Unavailable
+    );
+    let expired_here = expired(ticket(&emulator));
+    assert_eq!(
+        client(&emulator)
+            .exchange(expired_here)
+            .await
+            .unwrap_err()
+            .category(),
+        LoginAgain
+    );
+}
+
 #[tokio::test]
 async fn used_unknown_and_server_expired_tickets_are_api_errors() {
     let emulator = emulator()
@@ -408,4 +522,21 @@ async fn a_host_written_unlike_its_normal_form_still_exchanges() {
     assert_eq!(client.host(), format!("http://localhost:{port}"));
     let result = client.exchange(ticket(&emulator)).await;
     assert!(result.is_ok(), "{result:?}");
+}
+
+/// Every client shares the process's HTTP client, whose idle connections belong to the
+/// runtime that opened them: an exchange from a second runtime, after the first one
+/// ended, must not be handed a connection that died with it.
+#[test]
+fn the_shared_client_outlives_the_runtime_that_first_used_it() {
+    let emulator = emulator().start_blocking().unwrap();
+    for _ in 0..3 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let user = runtime.block_on(client(&emulator).exchange(ticket(&emulator)));
+        assert!(user.is_ok(), "{user:?}");
+        drop(runtime);
+    }
 }

@@ -224,6 +224,11 @@ fn nothing_printed_or_traced_holds_a_secret() {
         for failure in &failures {
             printed.error(failure);
         }
+
+        // A server that echoes the ticket and the secret into every field it can.
+        for failure in echoed(&mut printed).await {
+            printed.error(&failure);
+        }
     });
 
     // Each failure of the launch, including one whose extMsg carries tickets.
@@ -271,4 +276,129 @@ fn nothing_printed_or_traced_holds_a_secret() {
             );
         }
     }
+}
+
+/// What an echoing server puts back: the ticket and the secret as sent, JSON-escaped
+/// (serde's way and Go's), percent-encoded and in base64, and a phone number spelled
+/// the international way.
+fn echoes(ticket: &str, secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let mut forms = Vec::new();
+    for value in [ticket, secret] {
+        let json = serde_json::to_string(value).unwrap();
+        forms.push(value.to_owned());
+        forms.push(json.trim_matches('"').to_owned());
+        forms.push(
+            json.trim_matches('"')
+                .replace('&', "\\u0026")
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e"),
+        );
+        forms.push(form_urlencoded::byte_serialize(value.as_bytes()).collect());
+        forms.push(base64::engine::general_purpose::STANDARD.encode(value));
+        forms.push(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value));
+    }
+    forms
+}
+
+/// Exchanges against servers that echo the ticket and secret into every field they
+/// can: `requestId`, `message` (also one just under the 1 MiB cap), a user's
+/// `nickname` and unknown fields, an HTML error page. The failures, and the user.
+async fn echoed(printed: &mut Printed) -> Vec<ExchangeError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const TICKET: &str = "tkt/Echo+=&é<9z>";
+    const ECHO_SECRET: &str = "s3cr&t<pool>=é+/x";
+    let forms = echoes(TICKET, ECHO_SECRET);
+    for form in &forms {
+        printed.forbid(form);
+    }
+    printed.forbid("+86 138-0013-8000");
+    let echo = format!("{} +86 138-0013-8000", forms.join(" | "));
+    let json_echo = serde_json::to_string(&echo).unwrap();
+    let near_cap = serde_json::to_string(&format!(
+        "{echo} {} {echo}",
+        "x".repeat(mini_program_login::MAX_RESPONSE_BODY - 4 * echo.len() - 200)
+    ))
+    .unwrap();
+    let replies: Vec<(u16, &str, String)> = vec![
+        (
+            400,
+            "application/json",
+            format!(
+                r#"{{"statusCode":400,"apiCode":2602,"message":{json_echo},"requestId":{:?}}}"#,
+                TICKET
+            ),
+        ),
+        (
+            200,
+            "application/json",
+            format!(
+                r#"{{"statusCode":403,"apiCode":2612,"message":{near_cap},"requestId":{:?}}}"#,
+                // The ticket in URL-safe base64: made of what ids are made of.
+                forms[5]
+            ),
+        ),
+        (
+            200,
+            "application/json",
+            format!(r#"{{"code":2612,"message":{json_echo}}}"#),
+        ),
+        (
+            502,
+            "text/html",
+            format!("<html><body><h1>502</h1><pre>{echo}</pre></body></html>"),
+        ),
+        (
+            200,
+            "application/json",
+            format!(r#"{{"code":200,"data":{json_echo}}}"#),
+        ),
+        (
+            200,
+            "application/json",
+            format!(
+                r#"{{"_id":"u-echo","nickname":{json_echo},"email":{json_echo},{json_echo}:{json_echo},"oauth":{}}}"#,
+                serde_json::to_string(
+                    &serde_json::json!({"nickName": echo, "phone": echo}).to_string()
+                )
+                .unwrap()
+            ),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (status, content_type, body) in replies {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let host = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0; 16 * 1024];
+            let _ = socket.read(&mut buf).await.unwrap();
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(body.as_bytes()).await.unwrap();
+        });
+        let client = PhoneLogin::exchange_client(PoolSecret::new(ECHO_SECRET))
+            .with_host(&host)
+            .unwrap();
+        match client
+            .exchange(printed.ticket(Ticket::new(TICKET).unwrap()))
+            .await
+        {
+            Ok(user) => printed.value(&user),
+            Err(error) => {
+                // Bounded, even with a message just under the cap.
+                assert!(error.to_string().chars().count() < 600, "{error}");
+                assert!(format!("{error:?}").chars().count() < 1200, "{error:?}");
+                if let ExchangeError::Api { request_id, .. } = &error {
+                    assert_eq!(request_id, &None, "{error:?}");
+                }
+                failures.push(error);
+            }
+        }
+    }
+    assert_eq!(failures.len(), 5);
+    failures
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::__private::{SecretOptional, SecretRequired};
 use crate::launch::{FromAppSet, LaunchRequest, LaunchRequestBuilder, PoolSet, SelfWxappSet};
 use crate::protocol::{MiniProgramType, OriginalId, Page, PoolId};
-use crate::result::{self, LaunchError, Ticket};
+use crate::result::{self, InvalidTicket, LaunchError, Ticket};
 #[cfg(feature = "client")]
 use crate::{ExchangeClient, PoolSecret};
 
@@ -63,6 +63,12 @@ pub trait MiniProgramLogin {
     /// [`TICKET_TTL`](Self::TICKET_TTL). See [`crate::parse_result`].
     fn parse_result(ext_msg: &str) -> Result<Ticket, LaunchError> {
         result::parse_result_with_ttl(ext_msg, Self::TICKET_TTL)
+    }
+
+    /// A ticket the app handed over (on the backend, from the app's request), received
+    /// now and living [`TICKET_TTL`](Self::TICKET_TTL). See [`Ticket::new`].
+    fn ticket(value: impl Into<String>) -> Result<Ticket, InvalidTicket> {
+        Ticket::new(value).map(|ticket| ticket.with_ttl(Self::TICKET_TTL))
     }
 
     /// Parses WeChat's `errCode` and `extMsg`; see [`crate::parse_response`].

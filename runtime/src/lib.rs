@@ -51,6 +51,8 @@ mod launch;
 mod protocol;
 mod result;
 mod secret;
+mod serde_ids;
+mod text;
 
 #[cfg(test)]
 mod protocol_tests;
@@ -95,7 +97,7 @@ pub use secret::{PoolSecret, SecretEnvError};
 pub use client::__fuzz_interpret;
 #[cfg(feature = "client")]
 pub use client::{
-    AccessToken, DEFAULT_TIMEOUT, ExchangeClient, ExchangeError, FieldError, Gender,
+    AccessToken, DEFAULT_TIMEOUT, ErrorCategory, ExchangeClient, ExchangeError, FieldError, Gender,
     MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT, UserInfo, WechatProfile,
 };
 /// The HTTP client [`ExchangeClient::with_http_client`] takes.

@@ -1,6 +1,8 @@
 //! Properties of the `extMsg` parser over arbitrary input.
 
-use mini_program_login::{LaunchError, MAX_EXT_MSG_LEN, parse_response, parse_result};
+use mini_program_login::{
+    LaunchError, MAX_EXT_MSG_LEN, MalformedReason, parse_response, parse_result,
+};
 use proptest::prelude::*;
 
 fn ext_msg(pairs: &[(&str, &str)]) -> String {
@@ -14,13 +16,27 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![any::<String>(), "[&=+% a-z0-9]{0,40}", "\\PC{0,40}"]
 }
 
+/// What a ticket may be: printable text, without whitespace or control characters.
+fn ticket() -> impl Strategy<Value = String> {
+    prop_oneof!["[!-~]{1,40}", "[\\PC&&\\S]{1,40}"]
+}
+
+fn is_ticket(text: &str) -> bool {
+    !text.is_empty()
+        && !text.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2_000))]
 
     #[test]
     fn success_round_trips(
         message in text(),
-        ticket in text().prop_filter("a ticket is not empty", |t| !t.is_empty()),
+        ticket in ticket(),
     ) {
         let encoded = ext_msg(&[("code", "200"), ("message", &message), ("ticket", &ticket)]);
         prop_assume!(encoded.len() <= MAX_EXT_MSG_LEN);
@@ -55,8 +71,31 @@ proptest! {
     #[test]
     fn percent_encoded_bytes_decode_lossily(bytes in proptest::collection::vec(any::<u8>(), 1..256)) {
         let encoded: String = form_urlencoded::byte_serialize(&bytes).collect();
-        let parsed = parse_result(&format!("code=200&ticket={encoded}")).unwrap();
-        prop_assert_eq!(parsed.expose_secret(), String::from_utf8_lossy(&bytes));
+        let decoded = String::from_utf8_lossy(&bytes);
+        match parse_result(&format!("code=200&ticket={encoded}")) {
+            Ok(parsed) => prop_assert_eq!(parsed.expose_secret(), decoded),
+            Err(error) => {
+                prop_assert!(!is_ticket(&decoded), "{decoded:?} refused: {error}");
+                prop_assert_eq!(
+                    error,
+                    LaunchError::Malformed { reason: MalformedReason::UnprintableTicket }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_ticket_with_whitespace_or_control_is_never_one(
+        before in "[a-z0-9]{0,8}",
+        bad in prop_oneof![Just(' '), Just('\t'), Just('\n'), Just('\0'), Just('\u{202e}'), Just('\u{3000}'), Just('\u{85}')],
+        after in "[a-z0-9]{0,8}",
+    ) {
+        let ticket = format!("{before}{bad}{after}");
+        let encoded = ext_msg(&[("code", "200"), ("ticket", &ticket)]);
+        prop_assert_eq!(
+            parse_result(&encoded).unwrap_err(),
+            LaunchError::Malformed { reason: MalformedReason::UnprintableTicket }
+        );
     }
 
     #[test]

@@ -133,5 +133,56 @@ fn debug_hides_the_phone_wherever_it_sits() {
             assert!(!shown.contains(phone), "{phone} in {shown}");
         }
     }
-    assert!(format!("{user:?}").contains("139****5678"));
+    let debug = format!("{user:?}");
+    assert!(debug.contains("phone: Some([11 chars])"), "{debug}");
+    assert!(
+        debug.contains("id: \"5e4cdd055df3df65dc58b97e\""),
+        "{debug}"
+    );
+}
+
+#[test]
+fn debug_shows_ids_flags_counts_and_times_and_no_text_a_server_fills() {
+    // Whatever a server echoes into the text it fills, even field names, stays out.
+    let echoed = "TICKET-0123456789abcdef";
+    let user = UserInfo::from_json(
+        &json!({
+            "_id": "5e4cdd055df3df65dc58b97e",
+            "openid": "oOpen-abc",
+            "nickname": echoed,
+            "company": format!("\u{1b}[31m{echoed}\r\n"),
+            "photo": echoed,
+            "email": echoed,
+            "registerMethod": echoed,
+            "lastIP": echoed,
+            "metadata": json!({"x": echoed}).to_string(),
+            "oauth": json!({"nickName": echoed, "city": echoed}).to_string(),
+            echoed: echoed,
+            "loginsCount": 3,
+            "blocked": false,
+            "token": echoed,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let profile = user.wechat_profile().unwrap().unwrap();
+    for shown in [
+        format!("{user:?}"),
+        format!("{user:#?}"),
+        format!("{profile:?}"),
+    ] {
+        assert!(!shown.contains("TICKET"), "{shown}");
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+    }
+    let debug = format!("{user:?}");
+    for kept in [
+        "id: \"5e4cdd055df3df65dc58b97e\"",
+        "openid: Some(\"oOpen-abc\")",
+        "logins_count: Some(3)",
+        "blocked: Some(false)",
+        "nickname: Some([23 chars])",
+        "extra: [fields: 1]",
+    ] {
+        assert!(debug.contains(kept), "{kept} not in {debug}");
+    }
 }

@@ -6,6 +6,7 @@
 
 mod error;
 mod fields;
+mod http;
 mod pipeline;
 mod redact;
 mod response;
@@ -21,7 +22,7 @@ use crate::protocol::{DEFAULT_HOST, EXCHANGE_PATH, InvalidHost, PoolId, normaliz
 use crate::result::Ticket;
 use crate::secret::PoolSecret;
 
-pub use error::{ExchangeError, TransportError};
+pub use error::{ErrorCategory, ExchangeError, TransportError};
 pub use fields::FieldError;
 pub use user::{AccessToken, Gender, ProfileError, UserInfo, WechatProfile};
 
@@ -40,7 +41,11 @@ pub const USER_AGENT: &str = concat!("mini-program-login/", env!("CARGO_PKG_VERS
 ///
 /// Made by the configuration (`L::exchange_client(secret)` or
 /// `L::public_exchange_client()`) or, for pools known only at run time, by
-/// [`ExchangeClient::new`]. Cheap to clone; share one per pool.
+/// [`ExchangeClient::new`]. Making one costs microseconds: every client sends through
+/// one HTTP client per process (built on the first exchange, with its TLS roots and
+/// connection pool), unless given its own with
+/// [`with_http_client`](Self::with_http_client). Making one per request is fine;
+/// keeping one per pool is as good.
 ///
 /// The ticket and the secret travel only in the JSON body, never in the URL. The POST is
 /// never retried: the ticket is single-use. Redirects are not followed.
@@ -53,12 +58,8 @@ pub struct ExchangeClient {
     /// `POST {host}/oauth/app2wxapp/auth/{pool}`, parsed once, when the host is set.
     endpoint: Option<reqwest::Url>,
     timeout: Duration,
-    http: Result<reqwest::Client, &'static str>,
-    /// Built on the first blocking exchange and shared by clones, so that connections
-    /// are reused. Never built inside an async runtime, where reqwest's blocking client
-    /// cannot start; dropping it anywhere only stops its thread.
-    #[cfg(feature = "blocking")]
-    blocking: std::sync::Arc<std::sync::OnceLock<reqwest::blocking::Client>>,
+    /// The caller's client; without one, the process's shared client.
+    http: Option<reqwest::Client>,
 }
 
 impl ExchangeClient {
@@ -75,20 +76,13 @@ impl ExchangeClient {
         host: &'static str,
         secret: Option<PoolSecret>,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .build()
-            .map_err(|_| "the HTTP client could not be built (TLS backend unavailable?)");
         Self {
             pool,
             secret,
             endpoint: endpoint(host, &pool),
             host: Cow::Borrowed(host),
             timeout: DEFAULT_TIMEOUT,
-            http,
-            #[cfg(feature = "blocking")]
-            blocking: std::sync::Arc::default(),
+            http: None,
         }
     }
 
@@ -119,7 +113,7 @@ impl ExchangeClient {
     /// still set per request.
     #[must_use]
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Ok(client);
+        self.http = Some(client);
         self
     }
 
@@ -146,10 +140,10 @@ impl ExchangeClient {
         let trace = Trace::start(&self.pool);
         let exchange = async {
             let request = self.request(&ticket)?;
-            let http = self
-                .http
-                .as_ref()
-                .map_err(|what| TransportError::new(what, None))?;
+            let http = match &self.http {
+                Some(http) => http,
+                None => http::shared()?,
+            };
             let answer = send::post(http, request, &trace).await?;
             self.read(&answer, &ticket)
         };
@@ -160,9 +154,9 @@ impl ExchangeClient {
 
     /// [`exchange`](Self::exchange), blocking the calling thread (feature `blocking`).
     ///
-    /// The first call builds reqwest's blocking client (a thread of its own) and keeps
-    /// it, shared by clones, so that later calls reuse its connections. A client given
-    /// with [`with_http_client`](Self::with_http_client) serves `exchange` only.
+    /// The first call in the process builds reqwest's blocking client (a thread of its
+    /// own) and keeps it for every later call, so that connections are reused. A client
+    /// given with [`with_http_client`](Self::with_http_client) serves `exchange` only.
     ///
     /// Called on a thread of an async runtime, `spawn_blocking` threads included, it
     /// fails with [`ExchangeError::Transport`] rather than risk blocking the runtime: use
@@ -173,33 +167,12 @@ impl ExchangeClient {
         let trace = Trace::start(&self.pool);
         let result = trace.in_scope(|| {
             let request = self.request(&ticket)?;
-            let http = self.blocking_http()?;
+            let http = http::shared_blocking()?;
             let answer = send::post_blocking(http, request, &trace)?;
             self.read(&answer, &ticket)
         });
         trace.finish(&result);
         result
-    }
-
-    #[cfg(feature = "blocking")]
-    fn blocking_http(&self) -> Result<&reqwest::blocking::Client, ExchangeError> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(TransportError::new(
-                "exchange_blocking was called on a thread of an async runtime; call `exchange(..).await` there (in `spawn_blocking`, `Handle::current().block_on(client.exchange(..))`)",
-                None,
-            )
-            .into());
-        }
-        if let Some(http) = self.blocking.get() {
-            return Ok(http);
-        }
-        let built = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .build()
-            .map_err(pipeline::transport)?;
-        // Another thread may have won the race; either client will do.
-        Ok(self.blocking.get_or_init(|| built))
     }
 }
 
@@ -221,7 +194,6 @@ pub fn __fuzz_interpret(
     let known = redact::Known {
         ticket: Some(ticket),
         secret: Some(secret),
-        phones: [None, None],
     };
     response::interpret(status, body, known)
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::error::{ExchangeError, TransportError};
+use super::error::{ErrorCategory, ExchangeError, TransportError};
 use super::redact::Known;
 use super::response;
 use super::trace::Trace;
@@ -34,10 +34,9 @@ impl ExchangeClient {
         if ticket.is_expired() {
             return Err(ExchangeError::TicketExpired);
         }
-        let endpoint = self
-            .endpoint
-            .as_ref()
-            .ok_or_else(|| TransportError::new("the exchange endpoint is not a valid URL", None))?;
+        let endpoint = self.endpoint.as_ref().ok_or_else(|| {
+            TransportError::misconfigured("the exchange endpoint is not a valid URL")
+        })?;
         #[derive(serde::Serialize)]
         struct Body<'a> {
             ticket: &'a str,
@@ -49,7 +48,11 @@ impl ExchangeClient {
             secret: self.secret.as_ref().map(PoolSecret::expose_secret),
         };
         let body = serde_json::to_string(&body).map_err(|e| {
-            TransportError::new("the request body could not be encoded", Some(Box::new(e)))
+            TransportError::new(
+                "the request body could not be encoded",
+                ErrorCategory::Unexpected,
+                Some(Box::new(e)),
+            )
         })?;
         Ok(Request {
             endpoint,
@@ -63,7 +66,6 @@ impl ExchangeClient {
         let known = Known {
             ticket: Some(ticket.expose_secret()),
             secret: self.secret.as_ref().map(PoolSecret::expose_secret),
-            phones: [None, None],
         };
         response::interpret(answer.status, &answer.body, known)
     }
@@ -79,9 +81,8 @@ pub(super) fn head(
     if url != endpoint {
         // A caller's client followed a 301, 302 or 303 (as a GET, without the body):
         // whatever answered is not the endpoint asked.
-        return Err(TransportError::new(
+        return Err(TransportError::misconfigured(
             "the HTTP client followed a redirect away from the exchange endpoint; build it with `redirect(Policy::none())`",
-            None,
         )
         .into());
     }

@@ -1,11 +1,17 @@
 //! Text that may reach an error message or `Debug` output, with every credential and
-//! phone number taken out: the ticket and secret of the request, values under
-//! sensitive JSON keys, long digit runs (phone numbers) and JWT-like tokens.
+//! phone number taken out: the ticket and secret of the request in any form a server
+//! may echo them, values under sensitive JSON keys, phone numbers however spelled and
+//! long digit runs, and JWT-like tokens. Then bounded and cleaned of control
+//! characters ([`crate::text`]).
 
 #![allow(
     clippy::indexing_slicing,
     reason = "every index is a quote, colon or digit position found in the same string, or a loop index checked against its length: ASCII, on a char boundary, in bounds"
 )]
+
+use base64::Engine as _;
+
+use crate::text::{SHOWN_CHARS, shown};
 
 /// How many characters of a body an error keeps.
 const EXCERPT_CHARS: usize = 200;
@@ -13,6 +19,9 @@ const EXCERPT_CHARS: usize = 200;
 /// Digit runs at least this long are masked: every mobile number is, no status code,
 /// HTTP version or short count is.
 const PHONE_DIGITS: usize = 7;
+
+/// The longest `requestId` kept; GenAuth's are short hex ids.
+const REQUEST_ID_CHARS: usize = 64;
 
 pub(crate) const REDACTED: &str = "[redacted]";
 
@@ -33,87 +42,183 @@ const SENSITIVE_KEYS: &[&str] = &[
 pub(crate) struct Known<'a> {
     pub(crate) ticket: Option<&'a str>,
     pub(crate) secret: Option<&'a str>,
-    /// The user's phone numbers as the profile spells them (`+86 138 0013 8000` has no
-    /// digit run long enough to be caught by the generic pattern).
-    pub(crate) phones: [Option<&'a str>; 2],
 }
 
-impl<'a> Known<'a> {
-    /// Only the phone numbers of one user.
-    pub(crate) fn phones(phones: [Option<&'a str>; 2]) -> Self {
-        Self {
-            phones,
-            ..Self::default()
+impl Known<'_> {
+    /// The ticket and the secret.
+    fn values(&self) -> impl Iterator<Item = &str> {
+        [self.ticket, self.secret]
+            .into_iter()
+            .flatten()
+            .filter(|value| !value.is_empty())
+    }
+
+    /// Their base64 forms (standard and URL-safe, with and without padding), which a
+    /// server may echo from a credential it decoded or encoded.
+    fn base64_forms(&self) -> Vec<String> {
+        let engines = [
+            &base64::engine::general_purpose::STANDARD,
+            &base64::engine::general_purpose::STANDARD_NO_PAD,
+            &base64::engine::general_purpose::URL_SAFE,
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        ];
+        let mut forms: Vec<String> = self
+            .values()
+            .flat_map(|value| engines.iter().map(move |engine| engine.encode(value)))
+            .collect();
+        // Longest first, so that a padded form is taken out whole.
+        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        forms.dedup();
+        forms
+    }
+}
+
+/// Where `value` first appears in `text`, written as it is or with any of its
+/// characters escaped as a server may echo it: JSON's `\\uXXXX` (either case; serde
+/// escapes little, Go escapes `&`, Python every non-ASCII character), `\\"`, `\\\\`
+/// or `\\/`, percent-encoding (`%XX` per byte, either case), or `+` for a space.
+fn find_written(text: &str, value: &str) -> Option<(usize, usize)> {
+    text.char_indices()
+        .find_map(|(at, _)| written_at(text.as_bytes(), at, value).map(|end| (at, end)))
+}
+
+/// Where `value` ends if it is written at `at`.
+fn written_at(text: &[u8], mut at: usize, value: &str) -> Option<usize> {
+    let mut utf8 = [0u8; 4];
+    let mut utf16 = [0u16; 2];
+    for c in value.chars() {
+        let rest = text.get(at..)?;
+        let raw = c.encode_utf8(&mut utf8).as_bytes();
+        let short_escape: &[u8] = match c {
+            '"' => b"\\\"",
+            '\\' => b"\\\\",
+            '/' => b"\\/",
+            _ => b"",
+        };
+        let len = if rest.starts_with(raw) {
+            raw.len()
+        } else if !short_escape.is_empty() && rest.starts_with(short_escape) {
+            short_escape.len()
+        } else if c == ' ' && rest.starts_with(b"+") {
+            1
+        } else if let Some(len) = escaped_units(rest, c.encode_utf16(&mut utf16)) {
+            len
+        } else {
+            percent_bytes(rest, raw)?
+        };
+        at += len;
+    }
+    Some(at)
+}
+
+/// The length of `\\uXXXX` escapes of `units` at the start of `text`.
+fn escaped_units(text: &[u8], units: &[u16]) -> Option<usize> {
+    let mut at = 0;
+    for unit in units {
+        let escape = text.get(at..at + 6)?;
+        let hex = std::str::from_utf8(escape.get(2..)?).ok()?;
+        if !escape.starts_with(b"\\u") || u16::from_str_radix(hex, 16).ok()? != *unit {
+            return None;
         }
+        at += 6;
     }
+    Some(at)
 }
 
-/// The start of a body, redacted, for an error message.
-pub(crate) fn excerpt(body: &[u8], known: Known<'_>) -> String {
-    let text = redact(&String::from_utf8_lossy(body), known);
-    let mut chars = text.chars();
-    let mut short: String = chars.by_ref().take(EXCERPT_CHARS).collect();
-    if chars.next().is_some() {
-        short.push('…');
+/// The length of `%XX` escapes of `bytes` at the start of `text`.
+fn percent_bytes(text: &[u8], bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for byte in bytes {
+        let escape = text.get(at..at + 3)?;
+        let hex = std::str::from_utf8(escape.get(1..)?).ok()?;
+        if escape.first() != Some(&b'%') || u8::from_str_radix(hex, 16).ok()? != *byte {
+            return None;
+        }
+        at += 3;
     }
-    short
+    Some(at)
+}
+
+/// Server text for an error: redacted, then bounded and cleaned.
+pub(crate) fn server_text(text: &str, known: Known<'_>) -> String {
+    shown(&redact(text, known), SHOWN_CHARS)
+}
+
+/// The start of a body, redacted, bounded and cleaned, for an error message.
+pub(crate) fn excerpt(body: &[u8], known: Known<'_>) -> String {
+    shown(
+        &redact(&String::from_utf8_lossy(body), known),
+        EXCERPT_CHARS,
+    )
+}
+
+/// A `requestId` worth keeping: short, made of the characters ids are made of, and
+/// sharing no run of eight characters with the ticket or the secret (a server that
+/// echoes the ticket as its request id must not put it in an error).
+pub(crate) fn request_id(id: &str, known: Known<'_>) -> Option<String> {
+    let looks_like_an_id = !id.is_empty()
+        && id.len() <= REQUEST_ID_CHARS
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    if !looks_like_an_id {
+        return None;
+    }
+    let shares_a_run = |value: &str| {
+        id.as_bytes()
+            .windows(8.min(id.len()))
+            .any(|run| value.as_bytes().windows(run.len()).any(|w| w == run))
+    };
+    let echoed = known
+        .values()
+        .any(|value| shares_a_run(value) || find_written(id, value).is_some())
+        || known.base64_forms().iter().any(|form| shares_a_run(form));
+    (!echoed).then(|| id.to_owned())
 }
 
 /// `text` with credentials and phone numbers replaced.
 pub(crate) fn redact(text: &str, known: Known<'_>) -> String {
     let mut text = text.to_owned();
-    for value in [known.ticket, known.secret].into_iter().flatten() {
-        if !value.is_empty() {
-            text = text.replace(value, REDACTED);
+    for value in known.values() {
+        // Searched in what is left after each match, never in what replaced it.
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_str();
+        while let Some((start, end)) = find_written(rest, value) {
+            out.push_str(&rest[..start]);
+            out.push_str(REDACTED);
+            rest = &rest[end..];
         }
+        out.push_str(rest);
+        text = out;
     }
-    let phones: Vec<String> = known
-        .phones
-        .into_iter()
-        .flatten()
-        .filter_map(phone_key)
-        .collect();
-    if !phones.is_empty() {
-        text = mask_phone_spans(&text, &phones);
+    for form in known.base64_forms() {
+        text = text.replace(&form, REDACTED);
     }
+    let text = mask_phone_spans(&text, looks_like_a_phone);
     mask_digit_runs(&mask_jwt_like(&redact_sensitive_values(&text)))
 }
 
-/// A phone number as `Debug` shows it: the first three and last four digits, if it is
-/// long enough for that to leave most of it hidden.
-pub(crate) fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 9 {
-        return "*".repeat(chars.len());
-    }
-    let (head, rest) = chars.split_at(3);
-    let (middle, tail) = rest.split_at(rest.len() - 4);
-    format!(
-        "{}{}{}",
-        head.iter().collect::<String>(),
-        "*".repeat(middle.len()),
-        tail.iter().collect::<String>()
-    )
-}
-
-/// The digits that identify a phone number however it is spelled: `+86 139-1234-5678`
-/// and `13912345678` both give `13912345678`. `None` for a value with too few digits to
-/// be a phone number, which is left alone rather than blanking out every `1`.
-fn phone_key(phone: &str) -> Option<String> {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < PHONE_DIGITS {
-        return None;
-    }
-    // China's country code, written or not.
-    match digits.strip_prefix("86") {
-        Some(national) if national.len() == 11 => Some(national.to_owned()),
-        _ => Some(digits),
-    }
+/// A phone number however spelled, without knowing it: a Chinese mobile number (11
+/// digits from `13` to `19`, with or without `86`), or any number written with `+`
+/// and 8 to 15 digits (E.164).
+fn looks_like_a_phone(digits: &str, plus: bool) -> bool {
+    let national = digits
+        .strip_prefix("86")
+        .filter(|n| n.len() == 11)
+        .unwrap_or(digits);
+    let mobile = national.len() == 11
+        && national.starts_with('1')
+        && national
+            .as_bytes()
+            .get(1)
+            .is_some_and(|d| (b'3'..=b'9').contains(d));
+    mobile || (plus && (8..=15).contains(&digits.len()))
 }
 
 /// Replaces every run of digits, with up to two separators between them
-/// (`139 1234 5678`, `(139) 1234-5678`), whose digits contain one of the `keys`.
-fn mask_phone_spans(text: &str, keys: &[String]) -> String {
+/// (`139 1234 5678`, `(139) 1234-5678`), whose digits `is_phone` says are a phone
+/// number; it is also told whether a `+` came first.
+fn mask_phone_spans(text: &str, is_phone: impl Fn(&str, bool) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
@@ -142,7 +247,7 @@ fn mask_phone_spans(text: &str, keys: &[String]) -> String {
         }
         let span = &from[..end];
         let digits: String = span.chars().filter(char::is_ascii_digit).collect();
-        if keys.iter().any(|key| digits.contains(key.as_str())) {
+        if is_phone(&digits, out.ends_with('+')) {
             out.push_str(REDACTED);
         } else {
             out.push_str(span);
@@ -256,13 +361,103 @@ mod tests {
     const KNOWN: Known<'static> = Known {
         ticket: Some("TICKET-abc123"),
         secret: Some("s3cr3t-pool"),
-        phones: [None, None],
     };
 
     #[test]
     fn known_values_go() {
         let text = redact("bad ticket TICKET-abc123 for secret s3cr3t-pool", KNOWN);
         assert_eq!(text, "bad ticket [redacted] for secret [redacted]");
+    }
+
+    #[test]
+    fn known_values_go_in_every_form_a_server_echoes() {
+        let known = Known {
+            ticket: Some("T1ck/et+=é"),
+            secret: Some("s3cr&t <pool>"),
+        };
+        for echoed in [
+            "s3cr&t <pool>",
+            "s3cr&t <pool>".replace('&', "\\u0026").as_str(),
+            r"s3cr\u0026t \u003cpool\u003e",
+            r"s3cr\u0026t \u003Cpool\u003E",
+            "s3cr%26t%20%3Cpool%3E",
+            "s3cr%26t+%3Cpool%3E",
+            "s3cr%26t%20%3cpool%3e",
+            "czNjciZ0IDxwb29sPg==",
+            "czNjciZ0IDxwb29sPg",
+            "T1ck/et+=é",
+            r"T1ck/et+\u003d\u00e9",
+            "T1ck%2Fet%2B%3D%C3%A9",
+            "VDFjay9ldCs9w6k=",
+            "VDFjay9ldCs9w6k",
+        ] {
+            let shown = redact(&format!("bad: {echoed}!"), known);
+            assert_eq!(shown, "bad: [redacted]!", "{echoed}");
+        }
+    }
+
+    #[test]
+    fn a_value_inside_the_replacement_does_not_loop() {
+        for secret in ["d", "[redacted]", "e"] {
+            let known = Known {
+                secret: Some(secret),
+                ..Known::default()
+            };
+            let _ = redact("redacted [redacted] d e", known);
+        }
+    }
+
+    #[test]
+    fn request_ids_are_kept_only_when_they_are_ids() {
+        let known = Known {
+            ticket: Some("0123456789abcdef0123456789abcdef"),
+            secret: Some("pool-secret-x"),
+        };
+        assert_eq!(
+            request_id("9f8e7d6c5b4a", known).as_deref(),
+            Some("9f8e7d6c5b4a")
+        );
+        for echoed in [
+            "0123456789abcdef0123456789abcdef",
+            "0123456789abcdef",
+            "req-89abcdef0123",
+            "pool-secret-x",
+            "cG9vbC1zZWNyZXQteA",
+            &"a".repeat(65),
+            "with space",
+            "line\r\nbreak",
+            "",
+        ] {
+            assert_eq!(request_id(echoed, known), None, "{echoed}");
+        }
+    }
+
+    #[test]
+    fn phones_however_spelled_go_without_being_known() {
+        for text in [
+            "+86 138-0013-8000",
+            "(+86) 138 0013 8000",
+            "138 0013 8000",
+            "+1 (415) 555-2671",
+            "8613800138000",
+        ] {
+            let shown = redact(&format!("call {text} now"), Known::default());
+            assert!(
+                !shown
+                    .chars()
+                    .any(|c| c.is_ascii_digit() && shown.matches(c).count() > 3),
+                "{text} -> {shown}"
+            );
+            assert!(shown.contains(REDACTED), "{text} -> {shown}");
+        }
+        for kept in [
+            "on 2020-02-20 at 10:30",
+            "from 61.148.0.1",
+            "HTTP/1.1 502",
+            "code 2602",
+        ] {
+            assert_eq!(redact(kept, Known::default()), kept);
+        }
     }
 
     #[test]
@@ -278,7 +473,11 @@ mod tests {
     fn phone_numbers_and_jwts_go() {
         assert_eq!(
             redact("call 13800138000 now", Known::default()),
-            "call ########### now"
+            "call [redacted] now"
+        );
+        assert_eq!(
+            redact("order 9876543210 placed", Known::default()),
+            "order ########## placed"
         );
         assert_eq!(
             redact("HTTP/1.1 502 in 2024", Known::default()),
@@ -329,35 +528,12 @@ mod tests {
         );
     }
 
-    #[test]
-    fn known_phones_go_however_they_are_spelled() {
-        let known = Known::phones([Some("+86 138 0013 8000"), Some("1")]);
-        assert_eq!(
-            redact("Wei (+86 138 0013 8000), 1 login", known),
-            "Wei (+[redacted]), 1 login"
-        );
-        assert_eq!(
-            redact("138-0013-8000 or (138) 0013.8000 on 2020-02-20", known),
-            "[redacted] or ([redacted] on 2020-02-20"
-        );
-        let known = Known::phones([Some("13800138000"), None]);
-        assert_eq!(
-            redact("u13800138000@163.com, 138 0013 8000, 8613800138000", known),
-            "u[redacted]@163.com, [redacted], [redacted]"
-        );
-        // Too short to be a phone number: nothing is taken out for it.
-        assert_eq!(phone_key("12-34"), None);
-        assert_eq!(
-            phone_key("+86 138 0013 8000").as_deref(),
-            Some("13800138000")
-        );
-    }
-
     proptest::proptest! {
-        /// A known phone number, spelled with any separators the mask allows, between
-        /// any text without digits, never survives: not even its digits in a row.
+        /// A Chinese mobile number, spelled with any separators, with or without `+86`,
+        /// between any text without digits, never survives, though nobody said it was
+        /// there: not even its digits in a row.
         #[test]
-        fn a_known_phone_never_survives(
+        fn a_phone_never_survives(
             digits in "1[3-9][0-9]{9}",
             separators in proptest::collection::vec("[ .()-]{0,2}", 10),
             before in "[a-zA-Z@:,\"{} ]{0,20}",
@@ -371,18 +547,9 @@ mod tests {
             }
             let spelled = spelled.trim_end_matches([' ', '.', '(', ')', '-']);
             let text = format!("{before}{spelled}{after}");
-            for known in [Known::phones([Some(&digits), None]), Known::phones([None, Some(spelled)])] {
-                let shown = redact(&text, known);
-                let shown_digits: String = shown.chars().filter(char::is_ascii_digit).collect();
-                proptest::prop_assert!(!shown_digits.contains(&digits), "{text} -> {shown}");
-            }
+            let shown = redact(&text, Known::default());
+            let shown_digits: String = shown.chars().filter(char::is_ascii_digit).collect();
+            proptest::prop_assert!(!shown_digits.contains(&digits), "{text} -> {shown}");
         }
-    }
-
-    #[test]
-    fn phones_are_masked_for_debug() {
-        assert_eq!(mask_phone("13800138000"), "138****8000");
-        assert_eq!(mask_phone("+8613800138000"), "+86*******8000");
-        assert_eq!(mask_phone("12345"), "*****");
     }
 }

@@ -33,18 +33,16 @@ pub(crate) fn interpret(
         return Err(not_a_user("the answer is not a JSON object"));
     };
     if let Some(code) = error_code(&object) {
-        let message = object
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let text = |key: &str| object.get(key).and_then(Value::as_str);
         return Err(ExchangeError::Api {
             status,
+            status_code: object
+                .get("statusCode")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok()),
             code,
-            message: redact::redact(message, known),
-            request_id: object
-                .get("requestId")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            message: redact::server_text(text("message").unwrap_or_default(), known),
+            request_id: text("requestId").and_then(|id| redact::request_id(id, known)),
         });
     }
     if !success {
@@ -132,6 +130,7 @@ mod tests {
                 code,
                 message,
                 request_id,
+                ..
             }) => (status, code, message, request_id),
             other => panic!("{other:?}"),
         };

@@ -72,16 +72,14 @@ pub(super) fn post_blocking(
         body,
         timeout,
     } = request;
-    let len = body.len() as u64;
     let response = http
         .post(endpoint.clone())
         .headers(headers())
         .timeout(timeout)
-        // Streamed with its length, as the async transport sends it.
-        .body(reqwest::blocking::Body::sized(
-            std::io::Cursor::new(body.into_bytes()),
-            len,
-        ))
+        // Buffered: this client is always this crate's, which follows no redirect, so
+        // the body is never re-sent. (Streamed, a refused connection would show as a
+        // failed body rather than a failed connection.)
+        .body(body)
         .send()
         .map_err(transport)?;
     let status = head(
@@ -111,7 +109,7 @@ fn read_error(error: std::io::Error) -> ExchangeError {
     if timed_out {
         ExchangeError::Timeout
     } else {
-        TransportError::new(
+        TransportError::unavailable(
             "the connection failed while the answer was being read",
             Some(Box::new(error)),
         )

@@ -11,13 +11,14 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::fields::{FieldError, Fields};
-use super::redact;
+use crate::text::shown;
 
 /// The user GenAuth logged in, from the exchange's answer.
 ///
 /// Every field but `id` may be absent. Fields this crate does not know are kept in
-/// [`extra`](Self::extra). `Debug` shows neither the token nor the phone number, not
-/// even inside `oauth`.
+/// [`extra`](Self::extra). `Debug` shows ids, flags, counts and times, and of the text
+/// a server fills (names, the phone number, `oauth`, `extra`) only its length: neither
+/// the token, nor the phone number, nor anything a server echoed.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UserInfo {
@@ -202,55 +203,70 @@ impl UserInfo {
     }
 }
 
-/// A free-text field as `Debug` shows it: the user's phone numbers and anything that
-/// looks like a phone number or a token taken out (a username or an email is often
-/// the phone number).
-fn shown(field: &Option<String>, known: redact::Known<'_>) -> Option<String> {
-    field.as_deref().map(|text| redact::redact(text, known))
+/// How `Debug` shows a field a server fills with free text (a name, an email, a phone
+/// number, a URL): its length, never its text, which may hold a phone number, or a
+/// ticket or secret the server echoed.
+struct Length<'a>(Option<&'a str>);
+
+fn text(field: &Option<String>) -> Length<'_> {
+    Length(field.as_deref())
+}
+
+impl fmt::Debug for Length<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(text) => write!(f, "Some([{} chars])", text.chars().count()),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+/// How `Debug` shows an id: bounded and cleaned, as the one text worth reading in a log.
+struct Id<'a>(Option<&'a str>);
+
+/// The longest id `Debug` shows.
+const ID_CHARS: usize = 64;
+
+impl fmt::Debug for Id<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, "Some({:?})", shown(id, ID_CHARS)),
+            None => f.write_str("None"),
+        }
+    }
 }
 
 impl fmt::Debug for UserInfo {
+    /// Ids, flags, counts and times; the length of each free-text field; the number of
+    /// fields in `extra` (their names are the server's text too).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let profile_phone = self
-            .wechat_profile()
-            .ok()
-            .flatten()
-            .and_then(|profile| profile.phone);
-        let known = redact::Known::phones([self.phone.as_deref(), profile_phone.as_deref()]);
-        let masked_phone = self.phone.as_deref().map(redact::mask_phone);
-        let oauth = self
-            .oauth
-            .as_ref()
-            .map(|o| format!("[{} bytes: see wechat_profile()]", o.len()));
-        let metadata = self
-            .metadata
-            .as_ref()
-            .map(|m| redact::redact(&m.to_string(), known));
-        let extra = redact::redact(&Value::Object(self.extra.clone()).to_string(), known);
         f.debug_struct("UserInfo")
-            .field("id", &self.id)
-            .field("username", &shown(&self.username, known))
-            .field("nickname", &shown(&self.nickname, known))
-            .field("company", &shown(&self.company, known))
-            .field("photo", &shown(&self.photo, known))
-            .field("phone", &masked_phone)
-            .field("email", &shown(&self.email, known))
+            .field("id", &shown(&self.id, ID_CHARS))
+            .field("unionid", &Id(self.unionid.as_deref()))
+            .field("openid", &Id(self.openid.as_deref()))
+            .field("username", &text(&self.username))
+            .field("nickname", &text(&self.nickname))
+            .field("company", &text(&self.company))
+            .field("photo", &text(&self.photo))
+            .field("phone", &text(&self.phone))
+            .field("email", &text(&self.email))
             .field("email_verified", &self.email_verified)
             .field("phone_verified", &self.phone_verified)
             .field("blocked", &self.blocked)
             .field("is_deleted", &self.is_deleted)
             .field("logins_count", &self.logins_count)
-            .field("register_method", &shown(&self.register_method, known))
-            .field("unionid", &self.unionid)
-            .field("openid", &self.openid)
-            .field("oauth", &oauth)
-            .field("metadata", &metadata)
-            .field("last_ip", &shown(&self.last_ip, known))
+            .field("register_method", &text(&self.register_method))
+            .field("oauth", &text(&self.oauth))
+            .field(
+                "metadata",
+                &self.metadata.as_ref().map(|_| format_args!("..")),
+            )
+            .field("last_ip", &text(&self.last_ip))
             .field("last_login", &self.last_login)
             .field("signed_up", &self.signed_up)
             .field("token_expired_at", &self.token_expired_at)
             .field("token", &self.token)
-            .field("extra", &format_args!("{extra}"))
+            .field("extra", &format_args!("[fields: {}]", self.extra.len()))
             .field("unreadable", &self.unreadable)
             .finish()
     }
@@ -283,19 +299,19 @@ pub struct WechatProfile {
 }
 
 impl fmt::Debug for WechatProfile {
+    /// Ids and the gender; the length of each free-text field.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let known = redact::Known::phones([self.phone.as_deref(), None]);
         f.debug_struct("WechatProfile")
-            .field("nick_name", &shown(&self.nick_name, known))
-            .field("avatar_url", &shown(&self.avatar_url, known))
-            .field("phone", &self.phone.as_deref().map(redact::mask_phone))
-            .field("openid", &self.openid)
-            .field("unionid", &self.unionid)
+            .field("openid", &Id(self.openid.as_deref()))
+            .field("unionid", &Id(self.unionid.as_deref()))
             .field("gender", &self.gender)
-            .field("language", &shown(&self.language, known))
-            .field("city", &shown(&self.city, known))
-            .field("province", &shown(&self.province, known))
-            .field("country", &shown(&self.country, known))
+            .field("nick_name", &text(&self.nick_name))
+            .field("avatar_url", &text(&self.avatar_url))
+            .field("phone", &text(&self.phone))
+            .field("language", &text(&self.language))
+            .field("city", &text(&self.city))
+            .field("province", &text(&self.province))
+            .field("country", &text(&self.country))
             .finish()
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::protocol::{DEFAULT_TICKET_TTL_SECS, SUCCESS_CODE, err_code};
+use crate::text::{SHOWN_CHARS, is_unsafe, shown};
 
 /// The longest `extMsg` accepted. Longer input is refused before it is scanned.
 pub const MAX_EXT_MSG_LEN: usize = 16 * 1024;
@@ -14,7 +15,10 @@ pub const MAX_EXT_MSG_LEN: usize = 16 * 1024;
 pub const DEFAULT_TICKET_TTL: Duration = Duration::from_secs(DEFAULT_TICKET_TTL_SECS);
 
 /// Why the login did not produce a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// `Display` and `Debug` show a refusal's message bounded and without control or
+/// bidirectional-formatting characters; the `message` field keeps it as decoded.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LaunchError {
     /// The user backed out in WeChat (`errCode` -2).
@@ -29,11 +33,15 @@ pub enum LaunchError {
         err_code: i32,
     },
     /// Mini Login answered with a code other than 200, such as 400 when the user refused.
-    #[error("Mini Login refused the login with code {code}: {message}")]
+    #[error(
+        "Mini Login refused the login with code {code}: {}",
+        shown(message, SHOWN_CHARS)
+    )]
     Refused {
         /// Mini Login's `code`.
         code: i64,
-        /// Mini Login's `message`, percent-decoded; empty if it sent none.
+        /// Mini Login's `message`, exactly as decoded (percent-decoded, `+` a space);
+        /// empty if it sent none. Text from outside: show it as `Display` does.
         message: String,
     },
     /// The result does not follow the protocol.
@@ -42,6 +50,26 @@ pub enum LaunchError {
         /// What is wrong with it.
         reason: MalformedReason,
     },
+}
+
+impl fmt::Debug for LaunchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Cancelled => f.write_str("Cancelled"),
+            Self::WeChat { err_code } => f
+                .debug_struct("WeChat")
+                .field("err_code", err_code)
+                .finish(),
+            Self::Refused { code, message } => f
+                .debug_struct("Refused")
+                .field("code", code)
+                .field("message", &shown(message, SHOWN_CHARS))
+                .finish(),
+            Self::Malformed { reason } => {
+                f.debug_struct("Malformed").field("reason", reason).finish()
+            }
+        }
+    }
 }
 
 /// What is wrong with a malformed result.
@@ -72,6 +100,10 @@ pub enum MalformedReason {
     /// `code` is 200 but `ticket` is empty.
     #[error("`code` is 200 but the `ticket` is empty")]
     EmptyTicket,
+    /// `code` is 200 but `ticket` has whitespace or control characters, which no
+    /// ticket has (`ticket=+` is a space, `ticket=%00` a NUL).
+    #[error("`code` is 200 but the `ticket` has whitespace or control characters")]
+    UnprintableTicket,
 }
 
 impl From<MalformedReason> for LaunchError {
@@ -125,10 +157,11 @@ pub fn parse_result_with_ttl(ext_msg: &str, ttl: Duration) -> Result<Ticket, Lau
         });
     }
     let ticket = ticket.ok_or(MalformedReason::MissingTicket)?;
-    if ticket.is_empty() {
-        return Err(MalformedReason::EmptyTicket.into());
+    match check_ticket(&ticket) {
+        Ok(()) => Ok(Ticket::received_now(ticket.into_owned(), ttl)),
+        Err(InvalidTicket::Empty) => Err(MalformedReason::EmptyTicket.into()),
+        Err(_) => Err(MalformedReason::UnprintableTicket.into()),
     }
-    Ok(Ticket::received_now(ticket.into_owned(), ttl))
 }
 
 /// [`parse_response`] for a pool whose tickets live `ttl`.
@@ -178,19 +211,32 @@ pub enum InvalidTicket {
         /// Its length in bytes.
         len: usize,
     },
+    /// The ticket has whitespace or control characters, which no ticket has.
+    #[error("the ticket has whitespace or control characters")]
+    Unprintable,
+}
+
+/// A ticket is non-empty printable text, without whitespace, control or
+/// bidirectional-formatting characters, and no longer than an `extMsg`.
+fn check_ticket(value: &str) -> Result<(), InvalidTicket> {
+    if value.is_empty() {
+        Err(InvalidTicket::Empty)
+    } else if value.len() > MAX_EXT_MSG_LEN {
+        Err(InvalidTicket::TooLong { len: value.len() })
+    } else if value.chars().any(|c| c.is_whitespace() || is_unsafe(c)) {
+        Err(InvalidTicket::Unprintable)
+    } else {
+        Ok(())
+    }
 }
 
 impl Ticket {
     /// A ticket handed over by other means, such as a backend receiving it from its app,
-    /// received now and living [`DEFAULT_TICKET_TTL`]; see [`with_ttl`](Self::with_ttl).
+    /// received now and living [`DEFAULT_TICKET_TTL`]; see [`with_ttl`](Self::with_ttl),
+    /// or `L::ticket(..)` for the lifetime of a configuration.
     pub fn new(value: impl Into<String>) -> Result<Self, InvalidTicket> {
         let value = value.into();
-        if value.is_empty() {
-            return Err(InvalidTicket::Empty);
-        }
-        if value.len() > MAX_EXT_MSG_LEN {
-            return Err(InvalidTicket::TooLong { len: value.len() });
-        }
+        check_ticket(&value)?;
         Ok(Self::received_now(value, DEFAULT_TICKET_TTL))
     }
 

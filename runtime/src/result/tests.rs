@@ -37,7 +37,10 @@ fn plus_is_a_space() {
         refused("code=400&message=not+today"),
         (400, "not today".into())
     );
-    assert_eq!(ticket("code=200&ticket=a+b"), "a b");
+    assert_eq!(
+        malformed("code=200&ticket=a+b"),
+        MalformedReason::UnprintableTicket
+    );
     // An encoded plus stays a plus.
     assert_eq!(ticket("code=200&ticket=a%2Bb"), "a+b");
 }
@@ -94,6 +97,60 @@ fn missing_or_empty_ticket() {
     );
     assert_eq!(malformed("code=200&ticket="), MalformedReason::EmptyTicket);
     assert_eq!(malformed("code=200&ticket"), MalformedReason::EmptyTicket);
+}
+
+#[test]
+fn a_ticket_is_printable_text() {
+    for unprintable in [
+        "ticket=+",
+        "ticket=%00",
+        "ticket=%20abc",
+        "ticket=a%0Db",
+        "ticket=ab%E2%80%AE",
+    ] {
+        assert_eq!(
+            malformed(&format!("code=200&{unprintable}")),
+            MalformedReason::UnprintableTicket,
+            "{unprintable}"
+        );
+    }
+    assert_eq!(ticket("code=200&ticket=%E7%A5%A8"), "票");
+    assert_eq!(Ticket::new(" abc").unwrap_err(), InvalidTicket::Unprintable);
+    assert_eq!(Ticket::new("a\nb").unwrap_err(), InvalidTicket::Unprintable);
+    assert_eq!(
+        Ticket::new("abc\u{7}").unwrap_err(),
+        InvalidTicket::Unprintable
+    );
+}
+
+#[test]
+fn a_refusal_is_shown_clean_and_kept_as_decoded() {
+    let forged = "code=400&message=no%0D%0A2026-11-25 INFO login ok for admin%1B[0m%E2%80%AE";
+    let error = parse_result(forged).unwrap_err();
+    let LaunchError::Refused { message, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        message,
+        "no\r\n2026-11-25 INFO login ok for admin\u{1b}[0m\u{202e}"
+    );
+    for shown in [
+        error.to_string(),
+        format!("{error:?}"),
+        format!("{error:#?}"),
+    ] {
+        // `{:#?}` breaks its own lines; no other control character gets through.
+        assert!(!shown.contains(['\r', '\u{1b}', '\u{202e}']), "{shown:?}");
+        assert!(
+            !shown.lines().any(|line| line.starts_with("2026")),
+            "{shown}"
+        );
+        assert!(shown.contains("login ok for admin"), "{shown}");
+    }
+    let long = format!("code=400&message={}", "拒".repeat(5000));
+    let error = parse_result(&long).unwrap_err();
+    assert!(error.to_string().chars().count() < 400, "{error}");
+    assert!(format!("{error:?}").chars().count() < 400);
 }
 
 #[test]
