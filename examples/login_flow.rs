@@ -159,7 +159,12 @@ fn print_user(user: &UserInfo) -> Result<(), Box<dyn Error>> {
         }
     );
     if let Some(profile) = user.wechat_profile()? {
-        println!("   WeChat profile: {profile:?}");
+        println!(
+            "   WeChat    = {} (gender {:?}, language {})",
+            profile.nick_name.as_deref().unwrap_or("-"),
+            profile.gender,
+            profile.language.as_deref().unwrap_or("-")
+        );
     }
     Ok(())
 }

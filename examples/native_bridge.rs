@@ -84,7 +84,8 @@ fn handle_wechat_response(json: &str) -> String {
         Ok(ticket) => json!({
             "outcome": "ticket",
             "ticket": ticket.expose_secret(),
-            "expiresInSecs": ticket.remaining().as_secs(),
+            // Rounded up: a ticket just received has its whole lifetime left.
+            "expiresInSecs": ticket.remaining().as_secs_f64().ceil() as u64,
         }),
         Err(LaunchError::Cancelled) => json!({ "outcome": "cancelled" }),
         Err(LaunchError::Refused { code, message, .. }) => {
@@ -180,7 +181,7 @@ mod tests {
         let ok = outcome(r#"{"errCode":0,"extMsg":"code=200&message=ok&ticket=T%3D"}"#);
         assert_eq!(ok["outcome"], "ticket");
         assert_eq!(ok["ticket"], "T=");
-        assert_eq!(ok["expiresInSecs"].as_u64().map(|s| s <= 120), Some(true));
+        assert_eq!(ok["expiresInSecs"].as_u64(), Some(120));
         assert_eq!(
             outcome(r#"{"errCode":-2,"extMsg":"code=200&ticket=T"}"#),
             json!({ "outcome": "cancelled" })

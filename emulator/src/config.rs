@@ -43,7 +43,9 @@ impl PoolConfig {
         self
     }
 
-    /// How long the pool's tickets live.
+    /// How long the pool's tickets live. GenAuth allows 1 to 3600 seconds, and the
+    /// attribute and the binary hold to that; a test may give any duration, such as
+    /// zero for tickets that are expired when minted.
     #[must_use]
     pub fn ticket_ttl(mut self, ttl: Duration) -> Self {
         self.ticket_ttl = ttl;
@@ -51,7 +53,8 @@ impl PoolConfig {
     }
 
     /// The customer runs its own copy of Mini Login under this original id, so that
-    /// launches with `useSelfWxapp=1` are accepted.
+    /// launches with `useSelfWxapp=1` are accepted. The vendor's own id is refused when
+    /// the emulator starts.
     #[must_use]
     pub fn own_mini_program(mut self, user_name: OriginalId) -> Self {
         self.own_mini_program = Some(user_name);
@@ -247,6 +250,24 @@ impl EmulatorBuilder {
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log_requests = log;
         self
+    }
+}
+
+impl EmulatorBuilder {
+    /// Whether the pools make sense: the rules the attribute applies to a
+    /// configuration, which the emulator's Mini Login would otherwise apply to every
+    /// launch in vain.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        for pool in &self.pools {
+            if pool.own_mini_program == Some(OriginalId::MINI_LOGIN) {
+                return Err(format!(
+                    "user pool {}: its own copy of Mini Login cannot be the vendor's ({}); give your copy's original id",
+                    pool.id,
+                    OriginalId::MINI_LOGIN
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -4,6 +4,9 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
+use mini_program_login::__protocol::EXCHANGE_PATH;
+use mini_program_login::PoolId;
+
 /// The journal keeps this many requests, the most recent; older ones are dropped so
 /// that a long-running emulator does not grow.
 pub const JOURNAL_CAPACITY: usize = 10_000;
@@ -34,16 +37,36 @@ impl JournalEntry {
 }
 
 impl fmt::Debug for JournalEntry {
-    // The body and query may hold tickets and secrets.
+    // The body and query may hold tickets and secrets, and the path anything a client
+    // put in it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JournalEntry")
             .field("method", &self.method)
-            .field("path", &self.path)
+            .field("path", &shown_path(&self.path))
             .field("query", &self.query.as_ref().map(|_| "[redacted]"))
             .field("content_type", &self.content_type)
             .field("user_agent", &self.user_agent)
             .field("body", &format_args!("[{} bytes]", self.body.len()))
             .finish()
+    }
+}
+
+/// A request's path as a log may show it: a route of the emulator as it is (the pool id
+/// included, when it is one), anything else only by its length, since a client may put
+/// a ticket or a secret in it.
+pub(crate) fn shown_path(path: &str) -> String {
+    if let Some(pool) = path.strip_prefix(EXCHANGE_PATH) {
+        return match pool.parse::<PoolId>() {
+            Ok(_) => path.to_owned(),
+            Err(_) => format!(
+                "{EXCHANGE_PATH}{{pool}} (not a pool id, {} bytes)",
+                pool.len()
+            ),
+        };
+    }
+    match path {
+        "/__emulator/mini-login" | "/__emulator/health" => path.to_owned(),
+        _ => format!("(no such route, {} bytes)", path.len()),
     }
 }
 
@@ -78,6 +101,24 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_shown_as_a_route() {
+        let pool = "/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d";
+        assert_eq!(shown_path(pool), pool);
+        assert_eq!(shown_path("/__emulator/health"), "/__emulator/health");
+        for leaky in [
+            "/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d/TICKET-abc123",
+            "/oauth/app2wxapp/auth/S3CRETv4lue",
+            "/S3CRETv4lue",
+        ] {
+            let shown = shown_path(leaky);
+            assert!(
+                !shown.contains("TICKET") && !shown.contains("S3CRET"),
+                "{shown}"
+            );
+        }
+    }
 
     #[test]
     fn the_journal_keeps_the_latest_requests() {

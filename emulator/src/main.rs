@@ -18,19 +18,27 @@ use mini_program_login_emulator::{
 #[derive(Debug, Parser)]
 #[command(version, after_help = endpoints())]
 struct Cli {
-    /// The address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    /// The address to listen on: an IP address and port, or a host name and port
+    /// (`localhost:8787`).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = address)]
     listen: SocketAddr,
 
     /// The user pool id, 24 lowercase hex digits.
     #[arg(long, value_name = "ID")]
     pool: PoolId,
 
-    /// The pool's secret, required to exchange a ticket.
-    #[arg(long, value_name = "S", group = "secret_setting")]
+    /// The pool's secret, required to exchange a ticket. One of this and --no-secret
+    /// is required. It may start with `-`; it is never printed.
+    #[arg(
+        long,
+        value_name = "S",
+        group = "secret_setting",
+        allow_hyphen_values = true
+    )]
     secret: Option<String>,
 
-    /// The pool exchanges tickets without its secret.
+    /// The pool exchanges tickets without its secret. One of this and --secret is
+    /// required.
     #[arg(long, group = "secret_setting")]
     no_secret: bool,
 
@@ -77,6 +85,46 @@ enum ErrorShapeArg {
     Code,
 }
 
+/// `--listen`: an address, or a host name resolved to its first address.
+fn address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    text.parse().or_else(|_| {
+        text.to_socket_addrs()
+            .ok()
+            .and_then(|mut addresses| addresses.next())
+            .ok_or_else(|| "give an address and port such as 127.0.0.1:8787".to_owned())
+    })
+}
+
+/// The command line, or its error as it may be printed: when the line gives
+/// `--secret`, no argument it holds is repeated (a secret typed without quotes, or a
+/// part of one, would be).
+fn command_line(args: Vec<String>) -> Result<Cli, String> {
+    Cli::try_parse_from(&args).map_err(|error| {
+        let mut text = error.render().to_string();
+        if args
+            .iter()
+            .any(|a| a == "--secret" || a.starts_with("--secret="))
+        {
+            for arg in args.iter().skip(1) {
+                let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
+                if value.len() >= 3 && !value.starts_with("--") {
+                    text = text.replace(value, "[not shown]");
+                }
+            }
+            for arg in args
+                .iter()
+                .filter(|a| a.starts_with('-') && !a.starts_with("--"))
+            {
+                if arg.len() >= 3 {
+                    text = text.replace(arg.as_str(), "[not shown]");
+                }
+            }
+        }
+        text
+    })
+}
+
 fn endpoints() -> String {
     format!(
         "Endpoints:\n  POST /oauth/app2wxapp/auth/{{pool}}  GenAuth's exchange: {{\"ticket\", \"secret\"}}\n  POST /__emulator/mini-login         {MINI_LOGIN_REQUEST}\n  GET  /__emulator/health"
@@ -121,7 +169,21 @@ impl Cli {
     reason = "a command-line program talks on stdout and stderr"
 )]
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = match command_line(args) {
+        Ok(cli) => cli,
+        Err(text) if text.starts_with("error") => {
+            eprint!("{text}");
+            return ExitCode::from(2);
+        }
+        // `--help` and `--version`.
+        Err(text) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+    };
     let pool = match cli.pool_config() {
         Ok(pool) => pool,
         Err(error) => error.exit(),
@@ -165,6 +227,10 @@ fn main() -> ExitCode {
             .await;
         let emulator = match emulator {
             Ok(emulator) => emulator,
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidInput => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
             Err(error) => {
                 eprintln!("error: cannot listen on {}: {error}", cli.listen);
                 return ExitCode::FAILURE;
@@ -201,8 +267,12 @@ mod tests {
     const POOL: &str = "5e4cdd055df3df65dc58b97d";
 
     fn run(args: &[&str]) -> Result<PoolConfig, String> {
-        let cli =
-            Cli::try_parse_from(["emulator"].iter().chain(args)).map_err(|e| e.to_string())?;
+        let args = ["emulator"]
+            .iter()
+            .chain(args)
+            .map(|a| (*a).to_owned())
+            .collect();
+        let cli = command_line(args)?;
         cli.pool_config().map_err(|e| e.to_string())
     }
 
@@ -223,6 +293,21 @@ mod tests {
         }
         let cli = Cli::try_parse_from(["emulator", "--pool", POOL, "--no-secret"]).unwrap();
         assert_eq!(cli.listen, SocketAddr::from(([127, 0, 0, 1], 8787)));
+        let named = [
+            "emulator",
+            "--pool",
+            POOL,
+            "--no-secret",
+            "--listen",
+            "localhost:8787",
+        ];
+        assert!(
+            Cli::try_parse_from(named)
+                .unwrap()
+                .listen
+                .ip()
+                .is_loopback()
+        );
         for shape in ["api-code", "api-code-200", "code"] {
             let args = [
                 "emulator",
@@ -282,9 +367,21 @@ mod tests {
             vec!["--secret", "hunter2"],
             vec!["--pool", POOL, "--secret", "hunter2", "--secret", "hunter2"],
             vec!["--pool", POOL, "--no-secret", "--secret", "hunter2"],
+            // Typed without quotes, a secret with a space: its second half is stray.
+            vec!["--pool", POOL, "--secret", "my", "hunter2"],
+            vec!["--pool", "hunter2", "--secret", "x-y-z"],
+            vec!["--pool", POOL, "--secret=my", "hunter2", "--quiet"],
         ] {
             let error = run(&args).err().unwrap_or_default();
-            assert!(!error.is_empty() && !error.contains("hunter2"), "{error}");
+            assert!(
+                !error.is_empty() && !error.contains("hunter2"),
+                "{args:?}: {error}"
+            );
+        }
+        // A secret may start with `-`.
+        for secret in ["--hunter2", "-hunter2", "-h"] {
+            let pool = run(&["--pool", POOL, "--secret", secret]).unwrap();
+            assert!(format!("{pool:?}").contains("needs_secret: true"));
         }
     }
 }

@@ -38,18 +38,12 @@ pub enum Outcome {
     Cancel,
 }
 
-/// What the simulated user does in Mini Login. In JSON, the fields `outcome`,
+/// What the simulated user does in Mini Login. Over HTTP, the fields `outcome`,
 /// `phone` and `user` of a [`MiniLoginRequest`](crate::MiniLoginRequest).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserChoice {
-    /// `approve`, `refuse` or `cancel`.
     pub(crate) outcome: Outcome,
-    /// The phone number the user shares when the path asks `getPhone=1`; by default
-    /// the seeded user's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) phone: Option<String>,
-    /// The `openid` of the seeded WeChat user who logs in; by default the first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) user: Option<String>,
 }
 

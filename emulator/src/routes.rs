@@ -99,7 +99,11 @@ async fn mini_login(
         return Err(ErrorReply::new(ApiError::unsupported_media_type()));
     }
     let request = wire::mini_login_request(&body).map_err(ErrorReply::new)?;
-    let result = shared.mini_login(request.user_name.as_deref(), &request.path, &request.choice);
+    let result = shared.mini_login(
+        request.user_name.as_deref(),
+        &request.path,
+        &request.choice(),
+    );
     Ok(wire::json(StatusCode::OK, &result))
 }
 

@@ -21,7 +21,7 @@ use crate::clock::Clock;
 use crate::codes;
 use crate::config::{EmulatorBuilder, ErrorShape, Fault, ResponseShape};
 use crate::error::ApiError;
-use crate::journal::JournalEntry;
+use crate::journal::{JournalEntry, shown_path};
 use crate::mini_login::{MiniLoginResult, UserChoice};
 use crate::routes;
 use crate::state::Shared;
@@ -37,7 +37,12 @@ const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 impl EmulatorBuilder {
     /// Binds and starts serving on the current tokio runtime.
+    ///
+    /// A configuration that cannot work, such as a pool whose own copy of Mini Login is
+    /// the vendor's, is an [`InvalidInput`](std::io::ErrorKind::InvalidInput) error.
     pub async fn start(self) -> std::io::Result<Emulator> {
+        self.check()
+            .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(self));
@@ -280,10 +285,11 @@ async fn journal_and_limit(
     if let Capped::Whole(bytes) = &capped {
         entry.body = bytes.to_vec();
     }
-    // Never the query or the body: either may carry a ticket or a secret.
+    // Never the query or the body: either may carry a ticket or a secret; and the path
+    // only as a route, since a client may put anything in it.
     let logged = shared
         .log_requests
-        .then(|| format!("{} {}", entry.method, entry.path));
+        .then(|| format!("{} {}", entry.method, shown_path(&entry.path)));
     shared.journal.record(entry);
     let response = match capped {
         Capped::Whole(bytes) => {

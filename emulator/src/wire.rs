@@ -13,8 +13,9 @@ use serde_json::Value;
 use crate::config::{ErrorShape, ResponseShape};
 use crate::error::ApiError;
 use crate::exchange::{ExchangeRequest, ExchangedUser};
-use crate::mini_login::UserChoice;
+use crate::mini_login::{Outcome, UserChoice};
 use crate::random::random_hex;
+use mini_program_login::__protocol::{SHOWN_CHARS, shown};
 
 /// The body of `POST /__emulator/mini-login`: a launch, and what the simulated user
 /// does with it. Answered with a [`MiniLoginResult`](crate::MiniLoginResult).
@@ -24,9 +25,15 @@ pub struct MiniLoginRequest {
     /// The launch path, as the app hands it to WeChat:
     /// `/routes/explore?userPoolId=…&getPhone=…&fromApp=1&useSelfWxapp=…`.
     pub path: String,
-    /// What the user does: `outcome`, and optionally `phone` and `user`.
-    #[serde(flatten)]
-    pub choice: UserChoice,
+    /// `approve`, `refuse` or `cancel`.
+    pub outcome: Outcome,
+    /// The phone number the user shares when the path asks `getPhone=1`; by default
+    /// the seeded user's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The `openid` of the seeded WeChat user who logs in; by default the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
     /// The mini program the app opens (`userName`, also accepted under that name),
     /// checked against `useSelfWxapp` when given.
     #[serde(default, alias = "userName", skip_serializing_if = "Option::is_none")]
@@ -36,9 +43,16 @@ pub struct MiniLoginRequest {
 impl MiniLoginRequest {
     /// A launch path and what the user does with it.
     pub fn new(path: impl Into<String>, choice: UserChoice) -> Self {
+        let UserChoice {
+            outcome,
+            phone,
+            user,
+        } = choice;
         Self {
             path: path.into(),
-            choice,
+            outcome,
+            phone,
+            user,
             user_name: None,
         }
     }
@@ -49,16 +63,49 @@ impl MiniLoginRequest {
         self.user_name = Some(user_name.into());
         self
     }
+
+    /// What the user does.
+    pub fn choice(&self) -> UserChoice {
+        UserChoice {
+            outcome: self.outcome,
+            phone: self.phone.clone(),
+            user: self.user.clone(),
+        }
+    }
 }
 
 /// [`MiniLoginRequest`] in one line, for the answer to a body that is not one and for
 /// the binary's help. A test keeps it naming every field.
 pub const MINI_LOGIN_REQUEST: &str = r#"{"path": "<launch path>", "outcome": "approve" | "refuse" | "cancel", "phone"?: "<shared phone>", "user"?: "<openid>", "user_name"?: "<gh_ id>"}"#;
 
-/// The body of `POST /__emulator/mini-login`, or why it is not one.
+/// The names a [`MiniLoginRequest`] may have in JSON; a test keeps them its fields.
+const MINI_LOGIN_FIELDS: &[&str] = &["path", "outcome", "phone", "user", "user_name", "userName"];
+
+/// The body of `POST /__emulator/mini-login`, or why it is not one, naming the field at
+/// fault. A field it does not know is refused: `UserName` for `userName` would
+/// otherwise skip the check it asks for.
 pub(crate) fn mini_login_request(body: &[u8]) -> Result<MiniLoginRequest, ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|_| ApiError::invalid_body(format!("expected {MINI_LOGIN_REQUEST}")))
+    let refused = |why: &str| {
+        ApiError::invalid_body(format!(
+            "{}; expected {MINI_LOGIN_REQUEST}",
+            shown(why, SHOWN_CHARS)
+        ))
+    };
+    let value: Value = serde_json::from_slice(body).map_err(|_| refused("the body is not JSON"))?;
+    let Value::Object(fields) = &value else {
+        return Err(refused("the body is not a JSON object"));
+    };
+    if let Some(unknown) = fields
+        .keys()
+        .find(|k| !MINI_LOGIN_FIELDS.contains(&k.as_str()))
+    {
+        return Err(refused(&format!("unknown field `{}`", shown(unknown, 40))));
+    }
+    if fields.contains_key("user_name") && fields.contains_key("userName") {
+        return Err(refused("give `user_name` or `userName`, not both"));
+    }
+    serde_path_to_error::deserialize(value)
+        .map_err(|error| refused(&format!("`{}`: {}", error.path(), error.inner())))
 }
 
 /// The body of GenAuth's exchange, `{"ticket": "…", "secret": "…"}`: the ticket
@@ -330,6 +377,49 @@ mod tests {
         let described = MINI_LOGIN_REQUEST.matches("\": ").count()
             + MINI_LOGIN_REQUEST.matches("\"?: ").count();
         assert_eq!(described, fields.len(), "{MINI_LOGIN_REQUEST}");
+        let mut accepted: Vec<&str> = MINI_LOGIN_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| *f != "userName")
+            .collect();
+        let mut written: Vec<&str> = fields.keys().map(String::as_str).collect();
+        accepted.sort_unstable();
+        written.sort_unstable();
+        assert_eq!(accepted, written);
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_request_names_the_field_at_fault() {
+        let read = |body: &str| match mini_login_request(body.as_bytes()) {
+            Ok(request) => panic!("{body} read as {request:?}"),
+            Err(error) => error.message,
+        };
+        for (body, named) in [
+            (
+                r#"{"path":"/p","outcome":"approve","UserName":"gh_0123456789ab"}"#,
+                "unknown field `UserName`",
+            ),
+            (r#"{"path":"/p","outcome":"Approve"}"#, "`outcome`"),
+            (r#"{"path":"/p","outcome":"approve","phone":5}"#, "`phone`"),
+            (
+                r#"{"path":"/p","outcome":"approve","userName":5}"#,
+                "`userName`",
+            ),
+            (r#"{"path":"/p"}"#, "`outcome`"),
+            (
+                r#"{"path":"/p","outcome":"approve","user_name":"a","userName":"b"}"#,
+                "not both",
+            ),
+            ("[]", "not a JSON object"),
+            ("{", "not JSON"),
+        ] {
+            let message = read(body);
+            assert!(message.contains(named), "{body}: {message}");
+            assert!(message.contains(MINI_LOGIN_REQUEST), "{message}");
+        }
+        let long_key = format!(r#"{{"{}\r\n":1}}"#, "k".repeat(10_000));
+        let message = read(&long_key);
+        assert!(message.len() < 600 && !message.contains('\r'), "{message}");
     }
 
     #[test]

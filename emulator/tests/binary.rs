@@ -135,6 +135,19 @@ fn answers_on_its_port_logs_safely_and_stops_on_sigint() {
     let user: Value = user.json().unwrap();
     assert_eq!(user["phone"], "13800138000");
 
+    // A client that puts a ticket in the path: the log shows the route, not the path.
+    let _ = client
+        .post(format!(
+            "{}/oauth/app2wxapp/auth/{POOL}/{ticket}",
+            running.base_url
+        ))
+        .send()
+        .unwrap();
+    let _ = client
+        .get(format!("{}/{SECRET}", running.base_url))
+        .send()
+        .unwrap();
+
     let log = stderr_after_stop(&mut running);
     assert!(
         client
@@ -142,6 +155,7 @@ fn answers_on_its_port_logs_safely_and_stops_on_sigint() {
             .send()
             .is_err()
     );
+    assert!(log.contains("(no such route"), "{log}");
     assert!(!log.contains("warning"), "{log}");
     assert!(
         log.contains(&format!("POST /oauth/app2wxapp/auth/{POOL} -> 200")),
@@ -232,4 +246,21 @@ fn listening_beyond_loopback_is_warned_about() {
         log.contains("warning:") && log.contains("reachable from other machines"),
         "{log}"
     );
+}
+
+#[test]
+fn the_vendors_id_as_a_pools_own_copy_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
+        .args([
+            "--pool",
+            POOL,
+            "--no-secret",
+            "--own-mini-program",
+            "gh_a781a791e29e",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot be the vendor's"), "{stderr}");
 }

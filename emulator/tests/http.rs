@@ -853,3 +853,20 @@ async fn shutdown_stops_serving() {
     emulator.shutdown().await;
     assert!(reqwest::get(&url).await.is_err());
 }
+
+#[tokio::test]
+async fn a_pool_whose_own_copy_is_the_vendors_does_not_start() {
+    let error = Emulator::builder()
+        .pool(
+            PoolConfig::new(POOL.parse().unwrap())
+                .own_mini_program(mini_program_login::OriginalId::MINI_LOGIN),
+        )
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(
+        error.to_string().contains("cannot be the vendor's"),
+        "{error}"
+    );
+}

@@ -24,6 +24,8 @@ pub(crate) enum Value {
     Other(Span),
     /// The key was written alone, without `= value`.
     Missing,
+    /// What was written is wrong in a way already reported.
+    Reported(Span),
 }
 
 impl Value {
@@ -31,34 +33,59 @@ impl Value {
     pub(crate) fn span(&self, key: Span) -> Span {
         match self {
             Self::Lit(lit) => lit.span(),
-            Self::Path(span, _) | Self::Macro(span, _) | Self::Other(span) => *span,
+            Self::Path(span, _)
+            | Self::Macro(span, _)
+            | Self::Other(span)
+            | Self::Reported(span) => *span,
             Self::Missing => key,
         }
     }
 }
 
 /// Reads the attribute's arguments, handing each `key = value` to `entry` in order.
+/// Returns whether something could not be read as a key at all: then the keys meant
+/// are unknown, and none is reported missing.
 pub(crate) fn parse(
     tokens: TokenStream,
     errors: &mut Errors,
     mut entry: impl FnMut(&Ident, Value, &mut Errors),
-) {
+) -> bool {
+    let mut unreadable = false;
     let parser = |input: ParseStream<'_>| {
-        read_entries(input, errors, &mut entry);
+        unreadable = read_entries(input, errors, &mut entry);
         Ok(())
     };
     if let Err(error) = parser.parse2(tokens) {
         errors.push_error(error);
+        unreadable = true;
     }
+    unreadable
 }
+
+const EXPECTED_A_KEY: &str =
+    "expected a key such as `pool = \"5e4cdd055df3df65dc58b97d\"` or `self_wxapp = false`";
 
 fn read_entries(
     input: ParseStream<'_>,
     errors: &mut Errors,
     entry: &mut impl FnMut(&Ident, Value, &mut Errors),
-) {
+) -> bool {
+    let mut unreadable = false;
     let mut semicolon_reported = false;
+    let mut semicolon = |span: Span, errors: &mut Errors| {
+        if !semicolon_reported {
+            semicolon_reported = true;
+            errors.push(
+                span,
+                "keys are separated by `,`, not `;`: write `pool = \"…\", self_wxapp = false`",
+            );
+        }
+    };
     while !input.is_empty() {
+        if let Ok(Some(separator)) = input.parse::<Option<Token![;]>>() {
+            semicolon(separator.span, errors);
+            continue;
+        }
         if input.peek(Ident::peek_any) && !input.peek2(Token![::]) {
             // `Ident::parse_any` cannot fail after `peek_any`.
             if let Ok(key) = Ident::parse_any(input) {
@@ -66,23 +93,15 @@ fn read_entries(
                 entry(&key, value, errors);
             }
         } else {
+            unreadable = true;
             let span = skip_entry(input);
-            errors.push(
-                span,
-                "expected a key such as `pool = \"5e4cdd055df3df65dc58b97d\"` or `self_wxapp = false`",
-            );
+            errors.push(span, EXPECTED_A_KEY);
         }
         if input.is_empty() || input.parse::<Option<Token![,]>>().ok().flatten().is_some() {
             continue;
         }
-        if let Ok(semicolon) = input.parse::<Token![;]>() {
-            if !semicolon_reported {
-                semicolon_reported = true;
-                errors.push(
-                    semicolon.span,
-                    "keys are separated by `,`, not `;`: write `pool = \"…\", self_wxapp = false`",
-                );
-            }
+        if let Ok(separator) = input.parse::<Token![;]>() {
+            semicolon(separator.span, errors);
         } else if input.peek(Ident::peek_any) {
             // A comma left out: say so, and read the next key as the next key.
             let next = input.span();
@@ -93,6 +112,7 @@ fn read_entries(
             let _ = input.parse::<Option<Token![,]>>();
         }
     }
+    unreadable
 }
 
 /// Where one entry's value ends: at the end, or at a separator (`,`, `;`) or the next
@@ -106,16 +126,35 @@ fn at_end_of_entry(input: ParseStream<'_>) -> bool {
 
 fn read_value(input: ParseStream<'_>, key: &Ident, errors: &mut Errors) -> Value {
     let name = key.unraw();
-    if input.peek(Token![=]) && !input.peek(Token![==]) {
+    let not_equals = |span: Span, written: &str, errors: &mut Errors| {
+        errors.push(
+            span,
+            format_args!("expected `=` after `{name}`, not `{written}`: write `{name} = …`"),
+        );
+    };
+    if input.peek(Token![=]) && !input.peek(Token![==]) && !input.peek(Token![=>]) {
         let _ = input.parse::<Token![=]>();
     } else if input.peek(Token![:]) && !input.peek(Token![::]) {
         // `pool: "…"`, as in a struct literal: say so once, then read it as meant.
         if let Ok(colon) = input.parse::<Token![:]>() {
-            errors.push(
-                colon.span,
-                format_args!("expected `=` after `{name}`, not `:`: write `{name} = …`"),
-            );
+            not_equals(colon.span, ":", errors);
         }
+    } else if input.peek(Token![==]) {
+        if let Ok(equals) = input.parse::<Token![==]>() {
+            not_equals(equals.spans[0], "==", errors);
+        }
+    } else if input.peek(Token![=>]) {
+        if let Ok(arrow) = input.parse::<Token![=>]>() {
+            not_equals(arrow.spans[0], "=>", errors);
+        }
+    } else if input.peek(syn::token::Paren) {
+        // `pool("…")`, as a nested attribute writes it.
+        let span = skip_entry(input);
+        errors.push(
+            span,
+            format_args!("write `{name} = …`, not `{name}(…)`: the keys take `=` and a value"),
+        );
+        return Value::Reported(span);
     } else if at_end_of_entry(input) {
         return Value::Missing;
     } else {
@@ -131,7 +170,8 @@ fn read_value(input: ParseStream<'_>, key: &Ident, errors: &mut Errors) -> Value
             return Value::Lit(lit);
         }
         let rest = skip_entry(input);
-        return Value::Other(lit.span().join(rest).unwrap_or(rest));
+        // `Span::join` gives nothing on a stable compiler: point at the value's start.
+        return Value::Other(lit.span().join(rest).unwrap_or(lit.span()));
     }
     let fork = input.fork();
     if let Ok(path) = fork.call(syn::Path::parse_mod_style) {
@@ -165,11 +205,17 @@ fn path_span(path: &syn::Path) -> Span {
     }
 }
 
-/// Consumes tokens up to the end of the entry (not included) and returns their span.
+/// Consumes tokens up to the end of the entry (not included) and returns their span:
+/// at least one token, then up to a separator or the next `key =`.
 fn skip_entry(input: ParseStream<'_>) -> Span {
     let start = input.span();
     let mut end = start;
+    let mut first = true;
     while !input.is_empty() && !input.peek(Token![,]) && !input.peek(Token![;]) {
+        if !first && at_end_of_entry(input) {
+            break;
+        }
+        first = false;
         match input.parse::<TokenTree>() {
             Ok(tt) => end = tt.span(),
             Err(_) => break,

@@ -35,18 +35,24 @@ impl Check<'_> {
     }
 
     /// Reports a value that is not a literal of the kind `wanted`: a word that wants
-    /// quotes, a constant or macro the attribute cannot see, a missing value, or another
+    /// quotes, a name or macro the attribute cannot see, a missing value, or another
     /// kind of literal.
     pub(crate) fn not_a(&mut self, value: &Value, wanted: &str, hint: &str) {
         let name = self.name;
+        let last_word = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
         let message = match value {
+            Value::Reported(_) => return,
             // `crate = ::my_runtime`: a path is what it takes, in a string.
             Value::Path(_, path) if name == "crate" => {
                 format!("`crate` takes a path in a string: write `crate = \"{path}\"`")
             }
-            // `program_type = release`: the word itself, without its quotes.
-            Value::Path(_, word) if wanted == "a string" && is_lowercase_word(word) => {
-                format!("`{name}` takes a string in quotes: write `{name} = \"{word}\"`")
+            // `program_type = release`, `= Preview`, `= MiniProgramType::Test`.
+            Value::Path(_, path)
+                if name == "program_type"
+                    && MiniProgramType::meant_by(&last_word(path)).is_some() =>
+            {
+                let meant = MiniProgramType::meant_by(&last_word(path)).unwrap_or_default();
+                format!("`program_type` takes a string: write `program_type = \"{meant}\"`")
             }
             // `self_wxapp = False`.
             Value::Path(_, word)
@@ -56,8 +62,12 @@ impl Check<'_> {
                 let word = word.to_ascii_lowercase();
                 format!("`{name}` takes `true` or `false`, in lowercase: write `{name} = {word}`")
             }
+            // `self_wxapp = yes`.
+            Value::Path(_, word) if wanted == BOOLEAN && is_lowercase_word(word) => {
+                format!("`{name}` takes `true` or `false`, not `{word}`: {hint}")
+            }
             Value::Path(_, path) => format!(
-                "`{name}` takes {wanted} written out: an attribute cannot read the value of the constant `{path}`; write the value itself: {hint}"
+                "`{name}` takes {wanted} written out: an attribute cannot read the value of `{path}`; write the value itself: {hint}"
             ),
             Value::Macro(_, path) => format!(
                 "`{name}` takes {wanted} written out: an attribute cannot expand the macro `{path}!`; write the value itself: {hint}"
@@ -103,50 +113,44 @@ impl Check<'_> {
 
     pub(crate) fn ticket_ttl(&mut self, value: Value) -> Option<(u64, Span)> {
         let max = MAX_TICKET_TTL_SECS;
-        let (n, digits, at) = match value {
-            Value::Lit(Lit::Int(n)) if !n.suffix().is_empty() => {
-                self.errors.push(
-                    n.span(),
-                    format_args!(
-                        "`ticket_ttl` is a plain number of seconds: write `ticket_ttl = {}`, without the `{}` suffix",
-                        n.base10_digits(),
-                        n.suffix()
+        let in_range = |n: &u64| (1..=max).contains(n);
+        let out_of_range = |digits: &str| {
+            format!(
+                "`ticket_ttl` must be from 1 to {max} seconds, not {digits}; GenAuth's default is 120"
+            )
+        };
+        let (message, at) = match value {
+            Value::Lit(Lit::Int(n)) => {
+                let parsed = n.base10_parse::<u64>().ok().filter(in_range);
+                match (parsed, n.suffix()) {
+                    (Some(seconds), "") => return Some((seconds, n.span())),
+                    (Some(seconds), suffix) => (
+                        format!(
+                            "`ticket_ttl` is a plain number of seconds: write `ticket_ttl = {seconds}`, without the `{suffix}` suffix"
+                        ),
+                        n.span(),
                     ),
-                );
-                return None;
+                    (None, _) => (out_of_range(n.base10_digits()), n.span()),
+                }
             }
-            Value::Lit(Lit::Int(n)) => (
-                n.base10_parse::<u64>().ok(),
-                n.base10_digits().to_owned(),
-                n.span(),
-            ),
-            Value::Lit(Lit::Str(s)) if s.value().parse::<u64>().is_ok() => {
-                self.errors.push(
-                    s.span(),
-                    format_args!(
-                        "`ticket_ttl` takes a number without quotes: write `ticket_ttl = {}`",
-                        s.value()
-                    ),
-                );
-                return None;
+            Value::Lit(Lit::Str(s)) if s.value().trim().parse::<u64>().is_ok() => {
+                let seconds = s.value().trim().parse::<u64>().unwrap_or_default();
+                let message = if in_range(&seconds) {
+                    format!(
+                        "`ticket_ttl` takes a number without quotes: write `ticket_ttl = {seconds}`"
+                    )
+                } else {
+                    out_of_range(&s.value())
+                };
+                (message, s.span())
             }
             other => {
                 self.not_a(&other, "an integer", crate::keys::TICKET_TTL_HINT);
                 return None;
             }
         };
-        match n.filter(|n| (1..=max).contains(n)) {
-            Some(n) => Some((n, at)),
-            None => {
-                self.errors.push(
-                    at,
-                    format_args!(
-                        "`ticket_ttl` must be from 1 to {max} seconds, not {digits}; GenAuth's default is 120"
-                    ),
-                );
-                None
-            }
-        }
+        self.errors.push(at, message);
+        None
     }
 
     pub(crate) fn pool(&mut self, (pool, at): (String, Span)) -> Option<(PoolId, Span)> {
@@ -155,11 +159,28 @@ impl Check<'_> {
             Err(error) => error,
         };
         let lower = pool.trim().to_ascii_lowercase();
+        // A space or an invisible character inside, pasted with the id.
+        let hidden = pool
+            .trim()
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_whitespace() || is_invisible(*c));
         let problem = match error {
-            InvalidPoolId::Whitespace if PoolId::parse(&lower).is_ok() => format!(
-                "`pool` has whitespace around it: write `pool = \"{}\"`",
-                pool.trim()
-            ),
+            InvalidPoolId::Whitespace if PoolId::parse(&lower).is_ok() => {
+                format!("`pool` has whitespace around it: write `pool = \"{lower}\"`")
+            }
+            _ if hidden.is_some() => {
+                let (position, c) = hidden.unwrap_or_default();
+                format!(
+                    "`pool` has {} at position {position} (U+{:04X}); remove it",
+                    if c.is_whitespace() {
+                        "a space"
+                    } else {
+                        "an invisible character"
+                    },
+                    u32::from(c)
+                )
+            }
             InvalidPoolId::Character { found, .. }
                 if found.is_ascii_uppercase() && PoolId::parse(&lower).is_ok() =>
             {
@@ -203,6 +224,14 @@ impl Check<'_> {
         self.errors.push(at, message);
         None
     }
+}
+
+/// A character that shows as nothing: a zero-width space or joiner, a byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// A single lowercase word, such as `release`, that reads as a value without its quotes

@@ -17,9 +17,28 @@ const NOT_A_STRUCT: &str =
 pub(crate) fn mini_program_login(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     // syn without `full` parses structs, enums and unions; anything else is refused.
-    let input = syn::parse2::<DeriveInput>(item.clone()).ok();
+    let mut input = syn::parse2::<DeriveInput>(item.clone()).ok();
     if input.is_none() {
         errors.push(Span::call_site(), NOT_A_STRUCT);
+    }
+    // The attribute written twice: the second one, still on the item, would implement
+    // the trait again. It is reported here and taken off.
+    let mut item = item;
+    if let Some(input) = &mut input {
+        let before = input.attrs.len();
+        input.attrs.retain(|a| {
+            let again = a.path().segments.last().is_some_and(|s| s.ident == "mini_program_login");
+            if again {
+                errors.push(
+                    a.path().span(),
+                    "#[mini_program_login] is written twice on this struct; a struct is one login configuration: keep one",
+                );
+            }
+            !again
+        });
+        if input.attrs.len() != before {
+            item = quote!(#input);
+        }
     }
     let attr = keys::parse(args, &mut errors);
     let config = valid::validate(&attr, &mut errors);
@@ -78,7 +97,9 @@ fn implement(
 ) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let private = quote!(#krate::__private);
+    // The runtime is named once, in a `use`, so that a wrong `crate` path is one error.
+    let runtime = quote!(__mpl_runtime);
+    let private = quote!(#runtime::__private);
     let pool = Literal::byte_string(config.pool.as_str().as_bytes());
     let self_wxapp = config.self_wxapp;
     let get_phone = config.get_phone;
@@ -114,8 +135,11 @@ fn implement(
         }
     };
     quote! {
+        const _: () = {
+            use #krate as #runtime;
+
         #[automatically_derived]
-        impl #impl_generics #krate::MiniProgramLogin for #ident #ty_generics #where_clause {
+        impl #impl_generics #runtime::MiniProgramLogin for #ident #ty_generics #where_clause {
             const POOL_ID: #private::PoolId = #private::PoolId::__from_checked(*#pool);
             const SELF_WXAPP: ::core::primitive::bool = #self_wxapp;
             const GET_PHONE: ::core::primitive::bool = #get_phone;
@@ -128,5 +152,6 @@ fn implement(
             const TICKET_TTL: #private::Duration = #private::Duration::from_secs(#ticket_ttl);
         }
         #markers
+        };
     }
 }

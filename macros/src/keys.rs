@@ -50,27 +50,36 @@ pub(crate) struct Attr {
     /// Known keys written, valid or not, so that a key with a bad value is not also
     /// reported missing.
     given: Vec<&'static str>,
+    /// Something could not be read as a key: which keys were meant is unknown.
+    pub(crate) unreadable: bool,
 }
 
 /// Parses the attribute's arguments. Keys that are valid are kept even when others are
 /// not, so that the fallback expansion and later checks see as much as possible.
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Attr {
     let mut attr = Attr::default();
-    attr::parse(tokens, errors, |key, value, errors| {
+    let unreadable = attr::parse(tokens, errors, |key, value, errors| {
         attr.set(key, value, errors);
     });
+    attr.unreadable = unreadable;
     attr
 }
 
 impl Attr {
+    /// Whether `key` was written, or cannot be said to be missing.
     pub(crate) fn given(&self, key: &str) -> bool {
-        self.given.contains(&key)
+        self.unreadable || self.given.contains(&key)
     }
 
     fn set(&mut self, key: &Ident, value: Value, errors: &mut Errors) {
         let name = key.unraw().to_string();
         let span = key.span();
         if let Some(known) = KEYS.iter().find(|k| **k == name) {
+            // A key given twice is one mistake, whatever its values: reported once.
+            if self.given.contains(known) {
+                errors.push(span, format_args!("duplicate key `{name}`"));
+                return;
+            }
             self.given.push(known);
         }
         let mut check = Check {
@@ -110,8 +119,14 @@ impl Attr {
             }
             "user_name" => {
                 let v = check.string(value, USER_NAME_HINT).and_then(|(s, at)| {
+                    let app_id = s.len() == 18 && s.starts_with("wx");
                     check.ok(OriginalId::parse(&s), at, |_| {
-                        "`user_name` must be `gh_` followed by 12 lowercase hex digits: the original id (原始ID) of your own copy of Mini Login, e.g. `user_name = \"gh_0123456789ab\"`".into()
+                        let what = if app_id {
+                            "`user_name` is the original id (原始ID, `gh_` and 12 hex digits) from the mini program's settings, not its AppID (`wx…`)"
+                        } else {
+                            "`user_name` must be `gh_` followed by 12 lowercase hex digits: the original id (原始ID) of your own copy of Mini Login"
+                        };
+                        format!("{what}, e.g. `user_name = \"gh_0123456789ab\"`")
                     })
                 });
                 store(&mut self.user_name, span, v, &name, check.errors);
@@ -138,7 +153,11 @@ impl Attr {
             }
             "crate" => {
                 let v = check.string(value, CRATE_HINT).and_then(|(s, at)| {
-                    let parsed = syn::LitStr::new(&s, at).parse::<syn::Path>();
+                    let parsed = syn::LitStr::new(&s, at)
+                        .parse::<syn::Path>()
+                        .ok()
+                        .filter(|path| path.segments.iter().all(|s| s.arguments.is_none()))
+                        .ok_or(());
                     check.ok(parsed, at, |_| {
                         format!("`crate` must be a path, such as {CRATE_HINT}")
                     })

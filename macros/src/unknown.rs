@@ -6,6 +6,9 @@ use proc_macro2::Span;
 use crate::ctxt::Errors;
 use crate::keys::KEYS;
 
+/// How much of an unknown key an error repeats.
+const SHOWN_CHARS: usize = 40;
+
 /// Keys people write from the vendor's documentation or by habit, and ours for them.
 const ALIASES: &[(&str, &str)] = &[
     ("useSelfWxapp", "self_wxapp"),
@@ -27,6 +30,11 @@ const ALIASES: &[(&str, &str)] = &[
 /// Reports an unknown key; returns the key it was most likely meant to be.
 pub(crate) fn report(name: &str, span: Span, errors: &mut Errors) -> Option<&'static str> {
     let meant = suggestion(name);
+    // The key as written, within reason.
+    let name: String = match name.char_indices().nth(SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.to_owned(),
+    };
     match meant {
         Some(key) => errors.push(
             span,

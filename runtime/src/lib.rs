@@ -70,6 +70,9 @@ pub mod __protocol {
         EXCHANGE_PATH, MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code,
         mini_program_opened, param,
     };
+    /// Outside text made safe to show: bounded, without control or bidirectional
+    /// characters.
+    pub use crate::text::{SHOWN_CHARS, shown};
 }
 
 /// Builder states of [`LaunchRequestBuilder`]; they name the missing call when

@@ -98,6 +98,21 @@ fn hosts_in_their_normal_form() {
         ("http://[::1]:8787", "http://[::1]:8787"),
         ("http://[0:0:0:0:0:0:0:1]:8787", "http://[::1]:8787"),
         ("https://[2001:DB8::1]", "https://[2001:db8::1]"),
+        ("https://[::ffff:1.2.3.4]", "https://[::ffff:102:304]"),
+        (
+            "https://[2001:db8:0:0:1:0:0:1]",
+            "https://[2001:db8::1:0:0:1]",
+        ),
+        ("https://a.0xg", "https://a.0xg"),
+        (
+            "https://x.ai/oauth/app2wxapp-docs",
+            "https://x.ai/oauth/app2wxapp-docs",
+        ),
+        (
+            "https://x.ai/gen%22auth/%E7%99%BB",
+            "https://x.ai/gen%22auth/%E7%99%BB",
+        ),
+        ("https://x.ai/a/authority", "https://x.ai/a/authority"),
     ] {
         assert_eq!(normalize_host(given).as_deref(), Ok(normal), "{given}");
     }
@@ -122,7 +137,22 @@ fn hosts_refused_with_the_reason() {
         ("https://core..ai", "valid domain"),
         ("https://-core.ai", "valid domain"),
         ("https://core_x.ai", "valid domain"),
-        ("https://пример.рф", "xn--"),
+        ("https://пример.рф", "internationalized"),
+        ("https://xn--zz.com", "internationalized"),
+        ("https://XN--bcher-kva.example", "internationalized"),
+        ("http://0x7f.0.0.1", "four numbers"),
+        ("https://a.0x", "four numbers"),
+        ("https://x.ai/a/%2E%2E/b", "segment"),
+        ("https://x.ai/a/.%2e", "segment"),
+        ("https://x.ai/%2e", "segment"),
+        ("https://x.ai/gen\"auth", "percent-encoded"),
+        ("https://x.ai/<a>", "percent-encoded"),
+        ("https://x.ai/登录", "percent-encoded"),
+        ("https://x.ai/a%zz", "percent-encoded"),
+        (
+            "https://core.genauth.ai/oauth/app2wxapp",
+            "so write `https://core.genauth.ai`",
+        ),
         ("https://user:pw@core.genauth.ai", "credentials"),
         ("https://core.genauth.ai/?x=1", "query"),
         ("https://core.genauth.ai/#top", "query"),
@@ -132,7 +162,7 @@ fn hosts_refused_with_the_reason() {
         ("https://[zz::1]", "valid domain"),
         ("https://x.ai/a/../b", "segment"),
         ("https://x.ai//b", "segment"),
-        ("https://x.ai/a\\b", "segment"),
+        ("https://x.ai/a\\b", "percent-encoded"),
         (
             "https://core.genauth.ai/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d",
             "the host alone: the endpoint `/oauth/app2wxapp/auth/{pool}` is added to it, so write `https://core.genauth.ai`",
@@ -162,6 +192,11 @@ fn every_normal_host_is_a_url_the_http_client_reads_the_same() {
         "http://[0:0::1]:8787",
         "https://[2001:DB8::1]/x",
         "http://127.0.0.1",
+        "https://[::ffff:1.2.3.4]",
+        "https://[2001:db8:0:0:1:0:0:1]",
+        "https://ab--cd.example",
+        "https://a.0xg",
+        "https://x.ai/gen%22auth/%e7%99%bb/~a!$&'()*+,;=:@",
     ] {
         let normal = normalize_host(host).unwrap();
         let url = url::Url::parse(&normal).unwrap();

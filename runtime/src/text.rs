@@ -2,7 +2,7 @@
 //! bounded, and without the characters that forge a log line or turn text around.
 
 /// How many characters of outside text a `Display` or `Debug` shows.
-pub(crate) const SHOWN_CHARS: usize = 300;
+pub const SHOWN_CHARS: usize = 300;
 
 /// A character that must not reach a terminal or a log: a control character (CR and
 /// LF forge a log line, ESC starts an ANSI sequence), a line or paragraph separator,
@@ -17,7 +17,7 @@ pub(crate) fn is_unsafe(c: char) -> bool {
 
 /// `text` as it may be shown: each unsafe character replaced by U+FFFD, and cut after
 /// `max` characters (on a character boundary), with `…` to say so.
-pub(crate) fn shown(text: &str, max: usize) -> String {
+pub fn shown(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max * 4 + 3));
     for (count, c) in text.chars().enumerate() {
         if count == max {

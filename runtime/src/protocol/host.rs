@@ -30,7 +30,8 @@ enum Problem {
     NoHost,
     Port,
     Domain,
-    NotAscii,
+    Internationalized,
+    PathCharacter,
     Ipv4,
     HttpNotLoopback(String),
     PathSegment,
@@ -60,8 +61,11 @@ impl InvalidHost {
             Problem::Domain => format!(
                 "has a host name that is not a valid domain (labels of letters, digits and `-`), {example}"
             ),
-            Problem::NotAscii => {
-                "has a host name that is not ASCII: write it in its `xn--` form".into()
+            Problem::Internationalized => {
+                "has an internationalized host name (not ASCII, or `xn--`), which is not supported: give the deployment's ASCII host name".into()
+            }
+            Problem::PathCharacter => {
+                "has a character in its path that a URL writes escaped; write it percent-encoded (`%22` for `\"`, `%E7%99%BB` for `登`)".into()
             }
             Problem::Ipv4 => {
                 "has a host name ending in a number: write an IPv4 address as four numbers, such as `127.0.0.1`".into()
@@ -70,7 +74,7 @@ impl InvalidHost {
                 "must use `https`; `http` is allowed only for a loopback address (127.0.0.1, [::1], localhost), such as the emulator: `{host}` is not one"
             ),
             Problem::PathSegment => {
-                "has a path with `\\`, an empty, `.` or `..` segment; give the base URL of the deployment".into()
+                "has an empty, `.` or `..` segment in its path (also as `%2E`); give the base URL of the deployment".into()
             }
             Problem::Unparsable => "is not a URL the HTTP client can use".into(),
             Problem::Endpoint(host) => format!(
@@ -126,26 +130,52 @@ pub(crate) fn normalize_host(url: &str) -> Result<String, InvalidHost> {
         return fail(Problem::HttpNotLoopback(host));
     }
     let path = path.trim_end_matches('/');
-    if path.contains('\\')
-        || path
-            .split('/')
-            .skip(1)
-            .any(|segment| matches!(segment, "" | "." | ".."))
-    {
-        return fail(Problem::PathSegment);
-    }
+    check_path(path).map_err(InvalidHost)?;
     let port = match port {
         Some(port) if port != default_port => format!(":{port}"),
         _ => String::new(),
     };
-    if let Some(at) = path
-        .to_ascii_lowercase()
-        .find(EXCHANGE_PATH.trim_end_matches('/'))
-    {
-        let base = path.get(..at).unwrap_or_default();
+    if let Some(base) = before_endpoint(path) {
         return fail(Problem::Endpoint(format!("{scheme}://{host}{port}{base}")));
     }
     Ok(format!("{scheme}://{host}{port}{path}"))
+}
+
+/// A base path written as a URL keeps it: only characters a URL leaves unescaped, and
+/// `%XX` escapes; no `.` or `..` segment, even escaped (`%2E%2E`), and no empty one.
+fn check_path(path: &str) -> Result<(), Problem> {
+    let bytes = path.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        let allowed = b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@/".contains(b)
+            || (*b == b'%'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit));
+        if !allowed {
+            return Err(Problem::PathCharacter);
+        }
+    }
+    let dot_segment = |segment: &str| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        matches!(segment.as_str(), "" | "." | "..")
+    };
+    if path.split('/').skip(1).any(dot_segment) {
+        return Err(Problem::PathSegment);
+    }
+    Ok(())
+}
+
+/// The path before the exchange endpoint's `oauth/app2wxapp` segments, if it holds
+/// them: the host was given with (part of) the endpoint.
+fn before_endpoint(path: &str) -> Option<&str> {
+    let lower = path.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.split('/').collect();
+    let at = segments
+        .windows(2)
+        .position(|pair| pair == ["oauth", "app2wxapp"])?;
+    // The byte offset of segment `at`'s leading `/`.
+    let offset: usize = segments.iter().take(at).map(|s| s.len() + 1).sum::<usize>();
+    path.get(..offset.saturating_sub(1))
 }
 
 /// `host[:port]` split, the port checked: digits from 1 to 65535 without a sign, or
@@ -182,20 +212,24 @@ fn split_port(authority: &str) -> Result<(&str, Option<u16>), Problem> {
 fn normal_host(host: &str) -> Result<(String, bool), Problem> {
     if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         let ip: Ipv6Addr = v6.parse().map_err(|_| Problem::Domain)?;
-        return Ok((format!("[{ip}]"), ip.is_loopback()));
+        return Ok((format!("[{}]", ipv6_text(&ip)), ip.is_loopback()));
     }
     if host.is_empty() {
         return Err(Problem::NoHost);
     }
-    if !host.is_ascii() {
-        return Err(Problem::NotAscii);
-    }
     let host = host.to_ascii_lowercase();
+    if !host.is_ascii() || host.split('.').any(|label| label.starts_with("xn--")) {
+        return Err(Problem::Internationalized);
+    }
     // The URL standard reads a host whose last label is a number as an IPv4 address
-    // (`127.1`, `0x7f.1`); only the dotted-quad form is accepted, so that it is read
-    // the same everywhere.
+    // (`127.1`, `0x7f.1`, `0x`); only the dotted-quad form is accepted, so that it is
+    // read the same everywhere.
     let last = host.rsplit('.').next().unwrap_or_default();
-    if !last.is_empty() && (last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x")) {
+    let number = last.bytes().all(|b| b.is_ascii_digit())
+        || last
+            .strip_prefix("0x")
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !last.is_empty() && number {
         let ip: Ipv4Addr = host.parse().map_err(|_| Problem::Ipv4)?;
         return Ok((ip.to_string(), ip.is_loopback()));
     }
@@ -212,4 +246,42 @@ fn normal_host(host: &str) -> Result<(String, bool), Problem> {
     }
     let loopback = host == "localhost";
     Ok((host, loopback))
+}
+
+/// An IPv6 address as the URL standard writes it: lowercase hex groups, the first
+/// longest run of two or more zero groups as `::`, never a dotted IPv4 tail (which
+/// Rust's `Display` writes for `::ffff:1.2.3.4`).
+fn ipv6_text(ip: &Ipv6Addr) -> String {
+    let groups = ip.segments();
+    let (mut best, mut run) = ((0, 0), (0, 0));
+    for (i, group) in groups.iter().enumerate() {
+        if *group == 0 {
+            run = if run.1 == 0 {
+                (i, 1)
+            } else {
+                (run.0, run.1 + 1)
+            };
+            if run.1 > best.1 {
+                best = run;
+            }
+        } else {
+            run = (0, 0);
+        }
+    }
+    let hex = |range: &[u16]| {
+        range
+            .iter()
+            .map(|g| format!("{g:x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    if best.1 < 2 {
+        return hex(&groups);
+    }
+    let (start, len) = best;
+    format!(
+        "{}::{}",
+        hex(groups.get(..start).unwrap_or_default()),
+        hex(groups.get(start + len..).unwrap_or_default())
+    )
 }

@@ -18,4 +18,16 @@ pub struct WithTheEndpoint;
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, host = "http://127.1:8787")]
 pub struct ShortIpv4;
 
+/// An internationalized host name.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, host = "https://xn--zz.com")]
+pub struct Punycode;
+
+/// A `..` segment, percent-encoded.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, host = "https://core.genauth.ai/a/%2E%2E/b")]
+pub struct EncodedDotSegment;
+
+/// The first part of the endpoint.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, host = "https://core.genauth.ai/oauth/app2wxapp")]
+pub struct HalfTheEndpoint;
+
 fn main() {}

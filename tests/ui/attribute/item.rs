@@ -18,6 +18,11 @@ pub struct OnGenericStruct<T> {
     tenant: T,
 }
 
+/// The attribute written twice.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+pub struct Twice;
+
 fn main() {
     on_fn();
 }

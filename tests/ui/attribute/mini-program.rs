@@ -26,4 +26,8 @@ pub struct OwnIdWithVendors;
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, path = "/pages/login")]
 pub struct OtherPageWithVendors;
 
+/// The AppID where the original id belongs.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = true, user_name = "wxa0435021fd7a3af2")]
+pub struct AppIdAsUserName;
+
 fn main() {}

@@ -18,4 +18,16 @@ pub struct Uppercase;
 #[mini_program_login(pool = " 5e4cdd055df3df65dc58b97d", self_wxapp = false)]
 pub struct PastedWithASpace;
 
+/// Pasted uppercase, with a space.
+#[mini_program_login(pool = " 5E4CDD055DF3DF65DC58B97D", self_wxapp = false)]
+pub struct PastedUppercaseWithASpace;
+
+/// A space inside.
+#[mini_program_login(pool = "5e4cdd055df3 df65dc58b97d", self_wxapp = false)]
+pub struct SpaceInside;
+
+/// An invisible character inside.
+#[mini_program_login(pool = "5e4cdd055df3\u{200b}df65dc58b97d", self_wxapp = false)]
+pub struct ZeroWidthSpace;
+
 fn main() {}

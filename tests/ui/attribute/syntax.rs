@@ -22,4 +22,28 @@ pub struct Semicolons;
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d" self_wxapp = false)]
 pub struct MissingComma;
 
+/// `==` for `=`.
+#[mini_program_login(pool == "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+pub struct DoubleEquals;
+
+/// `=>` for `=`.
+#[mini_program_login(pool => "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+pub struct FatArrow;
+
+/// A nested-attribute spelling.
+#[mini_program_login(pool("5e4cdd055df3df65dc58b97d"), self_wxapp = false)]
+pub struct Parenthesized;
+
+/// A value without its key: one error, no key reported missing.
+#[mini_program_login("5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+pub struct Positional;
+
+/// A comma and a semicolon.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d",; self_wxapp = false)]
+pub struct CommaThenSemicolon;
+
+/// A key given twice, the first value bad: one error each.
+#[mini_program_login(pool = "bad", pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+pub struct DuplicateAfterABadValue;
+
 fn main() {}

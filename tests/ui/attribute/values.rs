@@ -44,4 +44,36 @@ pub struct Macro;
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, crate = ::my_runtime)]
 pub struct CrateNotAString;
 
+/// A name in lowercase: still not a value the attribute can read.
+#[mini_program_login(pool = some_pool, self_wxapp = false)]
+pub struct LowercaseName;
+
+/// A word that is not a boolean.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = yes)]
+pub struct YesForBool;
+
+/// The enum's variant rather than its string.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, program_type = Preview)]
+pub struct VariantName;
+
+/// The enum's variant by path.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, program_type = MiniProgramType::Test)]
+pub struct VariantPath;
+
+/// An expression: the caret at its start.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, ticket_ttl = 60 * 2)]
+pub struct Expression;
+
+/// A number in quotes that is out of range: the range is the error.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, ticket_ttl = "0")]
+pub struct QuotedZero;
+
+/// A suffixed number out of range: the range is the error.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, ticket_ttl = 99999u64)]
+pub struct SuffixedOutOfRange;
+
+/// A `crate` path with generic arguments.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, crate = "mini_program_login<u8>")]
+pub struct CrateWithGenerics;
+
 fn main() {}
