@@ -158,7 +158,7 @@ impl Row {
     fn emulator(
         &self,
         runtime: &tokio::runtime::Runtime,
-        emulator_for: impl Fn(Option<PoolConfig>) -> Emulator,
+        emulator_for: impl Fn(Option<PoolConfig>) -> std::io::Result<Emulator>,
     ) -> Result<String, String> {
         let mut config = self.pool.parse::<PoolId>().ok().map(PoolConfig::new);
         if let (true, Some(Ok(own))) = (
@@ -167,7 +167,8 @@ impl Row {
         ) {
             config = config.map(|c| c.own_mini_program(own));
         }
-        let emulator = emulator_for(config);
+        // A configuration the emulator refuses to start with is refused too.
+        let emulator = emulator_for(config).map_err(|e| format!("does not start: {e}"))?;
         let path = format!(
             "{}?userPoolId={}&getPhone=0&fromApp=1&useSelfWxapp={}",
             self.path.unwrap_or("/routes/explore"),
@@ -204,7 +205,7 @@ fn the_attribute_the_runtime_and_the_emulator_agree_on_every_row() {
             Emulator::builder(),
             mini_program_login_emulator::EmulatorBuilder::pool,
         );
-        runtime.block_on(builder.start()).unwrap()
+        runtime.block_on(builder.start())
     };
     let mut disagreements = Vec::new();
     for (row, attribute) in TABLE.iter().zip(&compiled) {
