@@ -106,6 +106,16 @@ fn a_field_of_the_wrong_type_is_named_without_its_value() {
     );
 }
 
+/// The user and its WeChat profile, as `Debug` prints them.
+fn printed(user: &UserInfo) -> [String; 3] {
+    let profile = user.wechat_profile().unwrap().unwrap();
+    [
+        format!("{user:?}"),
+        format!("{user:#?}"),
+        format!("{profile:?}"),
+    ]
+}
+
 #[test]
 fn debug_hides_the_phone_wherever_it_sits() {
     // GenAuth often names a phone-registered user after the number; the WeChat profile
@@ -123,12 +133,7 @@ fn debug_hides_the_phone_wherever_it_sits() {
         .to_string(),
     )
     .unwrap();
-    let profile = user.wechat_profile().unwrap().unwrap();
-    for shown in [
-        format!("{user:?}"),
-        format!("{user:#?}"),
-        format!("{profile:?}"),
-    ] {
+    for shown in printed(&user) {
         for phone in ["13912345678", "139 1234 5678", "139-1234-5678"] {
             assert!(!shown.contains(phone), "{phone} in {shown}");
         }
@@ -165,12 +170,7 @@ fn debug_shows_ids_flags_counts_and_times_and_no_text_a_server_fills() {
         .to_string(),
     )
     .unwrap();
-    let profile = user.wechat_profile().unwrap().unwrap();
-    for shown in [
-        format!("{user:?}"),
-        format!("{user:#?}"),
-        format!("{profile:?}"),
-    ] {
+    for shown in printed(&user) {
         assert!(!shown.contains("TICKET"), "{shown}");
         assert!(!shown.contains('\u{1b}'), "{shown}");
     }
