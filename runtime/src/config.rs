@@ -65,6 +65,12 @@ pub trait MiniProgramLogin {
         result::parse_result_with_ttl(ext_msg, Self::TICKET_TTL)
     }
 
+    /// Reads the URL the emulator's Mini Login page sends the app back to; see
+    /// [`crate::parse_callback_url`].
+    fn parse_callback_url(url: &str) -> Result<Ticket, LaunchError> {
+        result::parse_callback_url_with_ttl(url, Self::TICKET_TTL)
+    }
+
     /// A ticket the app handed over (on the backend, from the app's request), received
     /// now and living [`TICKET_TTL`](Self::TICKET_TTL). See [`Ticket::new`].
     fn ticket(value: impl Into<String>) -> Result<Ticket, InvalidTicket> {

@@ -90,8 +90,9 @@ pub use protocol::{
     InvalidPage, InvalidPoolId, MiniProgramType, MismatchedMiniProgram, OriginalId, Page, PoolId,
 };
 pub use result::{
-    DEFAULT_TICKET_TTL, InvalidTicket, LaunchError, MAX_EXT_MSG_LEN, MalformedReason, Ticket,
-    parse_response, parse_response_with_ttl, parse_result, parse_result_with_ttl,
+    DEFAULT_TICKET_TTL, InvalidTicket, LaunchError, MAX_CALLBACK_URL_LEN, MAX_EXT_MSG_LEN,
+    MalformedReason, Ticket, parse_callback_url, parse_callback_url_with_ttl, parse_response,
+    parse_response_with_ttl, parse_result, parse_result_with_ttl,
 };
 pub use secret::{PoolSecret, SecretEnvError};
 
@@ -100,8 +101,9 @@ pub use secret::{PoolSecret, SecretEnvError};
 pub use client::__fuzz_interpret;
 #[cfg(feature = "client")]
 pub use client::{
-    AccessToken, DEFAULT_TIMEOUT, ErrorCategory, ExchangeClient, ExchangeError, FieldError, Gender,
-    MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT, UserInfo, WechatProfile,
+    AccessToken, DEFAULT_TIMEOUT, EMULATOR_HOST_VARIABLE, ErrorCategory, ExchangeClient,
+    ExchangeError, FieldError, Gender, MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT,
+    UserInfo, WechatProfile,
 };
 /// The HTTP client [`ExchangeClient::with_http_client`] takes.
 #[cfg(feature = "client")]

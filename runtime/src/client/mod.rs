@@ -18,7 +18,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use crate::protocol::{DEFAULT_HOST, EXCHANGE_PATH, InvalidHost, PoolId, normalize_host};
+use crate::protocol::{
+    DEFAULT_HOST, EXCHANGE_PATH, InvalidHost, PoolId, normalize_emulator_host, normalize_host,
+};
 use crate::result::Ticket;
 use crate::secret::PoolSecret;
 
@@ -33,6 +35,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The largest answer read; a larger one is an [`ExchangeError::Decode`].
 pub const MAX_RESPONSE_BODY: usize = 1024 * 1024;
+
+/// The environment variable that points every client at an emulator, as
+/// `FIREBASE_AUTH_EMULATOR_HOST` does for Firebase: `host:port`, read when a client is
+/// made.
+pub const EMULATOR_HOST_VARIABLE: &str = "GENAUTH_EMULATOR_HOST";
 
 /// The `User-Agent` of every exchange.
 pub const USER_AGENT: &str = concat!("mini-program-login/", env!("CARGO_PKG_VERSION"));
@@ -55,8 +62,9 @@ pub struct ExchangeClient {
     secret: Option<PoolSecret>,
     /// In its normal form, without a trailing `/`.
     host: Cow<'static, str>,
-    /// `POST {host}/oauth/app2wxapp/auth/{pool}`, parsed once, when the host is set.
-    endpoint: Option<reqwest::Url>,
+    /// `POST {host}/oauth/app2wxapp/auth/{pool}`, parsed once, when the host is set; or
+    /// why there is none, for the exchange to say.
+    endpoint: Result<reqwest::Url, &'static str>,
     timeout: Duration,
     /// The caller's client; without one, the process's shared client.
     http: Option<reqwest::Client>,
@@ -64,35 +72,61 @@ pub struct ExchangeClient {
 
 impl ExchangeClient {
     /// A client for a pool known only at run time, against
-    /// [`DEFAULT_HOST`](crate::DEFAULT_HOST). Give the secret unless the pool's
-    /// "exchange needs secret" setting is off.
+    /// [`DEFAULT_HOST`](crate::DEFAULT_HOST) (or the emulator that
+    /// [`GENAUTH_EMULATOR_HOST`](EMULATOR_HOST_VARIABLE) names). Give the secret unless
+    /// the pool's "exchange needs secret" setting is off.
     pub fn new(pool: PoolId, secret: Option<PoolSecret>) -> Self {
         Self::with_static_host(pool, DEFAULT_HOST, secret)
     }
 
     /// From a configuration whose host the attribute macro checked and normalized.
+    /// [`GENAUTH_EMULATOR_HOST`](EMULATOR_HOST_VARIABLE), when set, wins over it.
     pub(crate) fn with_static_host(
         pool: PoolId,
         host: &'static str,
         secret: Option<PoolSecret>,
     ) -> Self {
-        Self {
+        let mut client = Self {
             pool,
             secret,
-            endpoint: endpoint(host, &pool),
+            endpoint: endpoint(host, &pool).ok_or(UNPARSABLE),
             host: Cow::Borrowed(host),
             timeout: DEFAULT_TIMEOUT,
             http: None,
+        };
+        match std::env::var(EMULATOR_HOST_VARIABLE) {
+            Err(std::env::VarError::NotPresent) => {}
+            Ok(value) => match normalize_emulator_host(&value) {
+                Ok(emulator) => {
+                    client.endpoint = endpoint(&emulator, &pool).ok_or(UNPARSABLE);
+                    client.host = Cow::Owned(emulator);
+                }
+                Err(_) => client.endpoint = Err(EMULATOR_HOST_INVALID),
+            },
+            Err(std::env::VarError::NotUnicode(_)) => client.endpoint = Err(EMULATOR_HOST_INVALID),
         }
+        client
     }
 
     /// Exchanges against another host: a private deployment
     /// (`https://auth.example.com`), `https://core.authing.cn`, or the emulator
     /// (`http://127.0.0.1:8787`). `https` is required except on a loopback address;
     /// the rule is the attribute's `host` rule.
-    pub fn with_host(mut self, host: &str) -> Result<Self, InvalidHost> {
-        let host = normalize_host(host)?;
-        self.endpoint = Some(endpoint(&host, &self.pool).ok_or_else(InvalidHost::unparsable)?);
+    pub fn with_host(self, host: &str) -> Result<Self, InvalidHost> {
+        self.at(normalize_host(host)?)
+    }
+
+    /// Exchanges against the emulator at `host:port`, over `http` whatever the address:
+    /// from an app in the Android emulator, whose host is `10.0.2.2`
+    /// (`with_emulator("10.0.2.2:8787")`), or a phone on the same network. Where there
+    /// is an environment, [`GENAUTH_EMULATOR_HOST`](EMULATOR_HOST_VARIABLE) does the
+    /// same for every client made.
+    pub fn with_emulator(self, host_port: &str) -> Result<Self, InvalidHost> {
+        self.at(normalize_emulator_host(host_port)?)
+    }
+
+    fn at(mut self, host: String) -> Result<Self, InvalidHost> {
+        self.endpoint = Ok(endpoint(&host, &self.pool).ok_or_else(InvalidHost::unparsable)?);
         self.host = Cow::Owned(host);
         Ok(self)
     }
@@ -176,6 +210,10 @@ impl ExchangeClient {
     }
 }
 
+const UNPARSABLE: &str = "the exchange endpoint is not a valid URL";
+const EMULATOR_HOST_INVALID: &str =
+    "GENAUTH_EMULATOR_HOST is set but is not the emulator's `host:port` (such as `127.0.0.1:8787`)";
+
 /// `POST {host}/oauth/app2wxapp/auth/{pool}`, if the URL crate reads it.
 fn endpoint(host: &str, pool: &PoolId) -> Option<reqwest::Url> {
     reqwest::Url::parse(&[host, EXCHANGE_PATH, pool.as_str()].concat()).ok()
@@ -223,16 +261,32 @@ mod tests {
         assert_eq!(client.host(), DEFAULT_HOST);
         assert_eq!(
             client.endpoint.as_ref().map(reqwest::Url::as_str),
-            Some("https://core.genauth.ai/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d")
+            Ok("https://core.genauth.ai/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d")
         );
         let moved = client.with_host("HTTP://LocalHost:8787/").unwrap();
         assert_eq!(moved.host(), "http://localhost:8787");
         assert_eq!(
             moved.endpoint.as_ref().map(reqwest::Url::as_str),
-            Some("http://localhost:8787/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d")
+            Ok("http://localhost:8787/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d")
         );
         let refused = moved.clone().with_host("http://core.genauth.ai");
         assert!(refused.is_err());
+        // The emulator by name: `http` on any address, `host:port` alone.
+        let android = moved.clone().with_emulator("10.0.2.2:8787").unwrap();
+        assert_eq!(android.host(), "http://10.0.2.2:8787");
+        for bad in [
+            "10.0.2.2",
+            "http://10.0.2.2:8787",
+            "10.0.2.2:8787/x",
+            "::1:8787",
+            "",
+        ] {
+            assert!(moved.clone().with_emulator(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            moved.with_emulator("[::1]:8787").unwrap().host(),
+            "http://[::1]:8787"
+        );
     }
 
     #[test]

@@ -34,9 +34,10 @@ impl ExchangeClient {
         if ticket.is_expired() {
             return Err(ExchangeError::TicketExpired);
         }
-        let endpoint = self.endpoint.as_ref().ok_or_else(|| {
-            TransportError::misconfigured("the exchange endpoint is not a valid URL")
-        })?;
+        let endpoint = self
+            .endpoint
+            .as_ref()
+            .map_err(|why| TransportError::misconfigured(why))?;
         #[derive(serde::Serialize)]
         struct Body<'a> {
             ticket: &'a str,

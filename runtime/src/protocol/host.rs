@@ -38,6 +38,7 @@ enum Problem {
     /// The host given with the endpoint's path; the host alone, normalized.
     Endpoint(String),
     Unparsable,
+    EmulatorHost,
 }
 
 impl InvalidHost {
@@ -77,6 +78,9 @@ impl InvalidHost {
                 "has an empty, `.` or `..` segment in its path (also as `%2E`); give the base URL of the deployment".into()
             }
             Problem::Unparsable => "is not a URL the HTTP client can use".into(),
+            Problem::EmulatorHost => {
+                "must be the emulator's `host:port`, such as `127.0.0.1:8787` or `10.0.2.2:8787`".into()
+            }
             Problem::Endpoint(host) => format!(
                 "must be the host alone: the endpoint `{EXCHANGE_PATH}{{pool}}` is added to it, so write `{host}`"
             ),
@@ -104,6 +108,24 @@ impl std::error::Error for InvalidHost {}
 /// lowercase, a default port or empty port left out, no trailing `/`. A base path
 /// (`https://auth.example.com/genauth`) is kept for private deployments.
 pub(crate) fn normalize_host(url: &str) -> Result<String, InvalidHost> {
+    normalize(url, false)
+}
+
+/// The emulator's `host:port` as an `http` URL in its normal form. Any address may be
+/// named (the Android emulator reaches its host at `10.0.2.2`): naming the emulator is
+/// what allows `http` there.
+pub(crate) fn normalize_emulator_host(host_port: &str) -> Result<String, InvalidHost> {
+    let bare = !host_port.contains("://") && !host_port.contains('/');
+    let has_port = host_port.rsplit_once(':').is_some_and(|(host, port)| {
+        !port.is_empty() && (!host.contains(':') || host.ends_with(']'))
+    });
+    if !bare || !has_port {
+        return Err(InvalidHost(Problem::EmulatorHost));
+    }
+    normalize(&format!("http://{host_port}"), true)
+}
+
+fn normalize(url: &str, http_anywhere: bool) -> Result<String, InvalidHost> {
     let fail = |problem| Err(InvalidHost(problem));
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return fail(Problem::Whitespace);
@@ -126,7 +148,7 @@ pub(crate) fn normalize_host(url: &str) -> Result<String, InvalidHost> {
     }
     let (host, port) = split_port(authority).map_err(InvalidHost)?;
     let (host, loopback) = normal_host(host).map_err(InvalidHost)?;
-    if scheme == "http" && !loopback {
+    if scheme == "http" && !loopback && !http_anywhere {
         return fail(Problem::HttpNotLoopback(host));
     }
     let path = path.trim_end_matches('/');

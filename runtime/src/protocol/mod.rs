@@ -12,8 +12,8 @@ mod ids;
 mod launch;
 mod wechat;
 
-pub(crate) use host::normalize_host;
 pub use host::{DEFAULT_HOST, EXCHANGE_PATH, InvalidHost};
+pub(crate) use host::{normalize_emulator_host, normalize_host};
 pub use ids::{InvalidOriginalId, InvalidPoolId, OriginalId, PoolId};
 pub(crate) use launch::launch_path;
 pub use launch::{

@@ -100,6 +100,18 @@ pub enum MalformedReason {
     /// `code` is 200 but `ticket` is empty.
     #[error("`code` is 200 but the `ticket` is empty")]
     EmptyTicket,
+    /// A callback URL has no `errCode`.
+    #[error("the callback URL has no `errCode`")]
+    MissingErrCode,
+    /// A callback URL's `errCode` is not a 32-bit integer.
+    #[error("the callback URL's `errCode` is not an integer")]
+    InvalidErrCode,
+    /// A callback URL is longer than [`MAX_CALLBACK_URL_LEN`].
+    #[error("the callback URL is {len} bytes long, over the limit of {MAX_CALLBACK_URL_LEN}")]
+    UrlTooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
     /// `code` is 200 but `ticket` has whitespace or control characters, which no
     /// ticket has (`ticket=+` is a space, `ticket=%00` a NUL).
     #[error("`code` is 200 but the `ticket` has whitespace or control characters")]
@@ -178,14 +190,18 @@ pub fn parse_response_with_ttl(
     }
 }
 
+fn parse_code(code: &str) -> Result<i64, MalformedReason> {
+    parse_integer(code).ok_or(MalformedReason::InvalidCode)
+}
+
 /// An integer in plain decimal: an optional `-` and digits, nothing else (no `+`, no
 /// spaces, no `200.0`).
-fn parse_code(code: &str) -> Result<i64, MalformedReason> {
-    let digits = code.strip_prefix('-').unwrap_or(code);
+fn parse_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(MalformedReason::InvalidCode);
+        return None;
     }
-    code.parse().map_err(|_| MalformedReason::InvalidCode)
+    text.parse().ok()
 }
 
 /// The single-use ticket Mini Login hands back, to exchange for the user's profile.
@@ -304,6 +320,10 @@ impl fmt::Debug for Ticket {
             .finish()
     }
 }
+
+mod callback;
+
+pub use callback::{MAX_CALLBACK_URL_LEN, parse_callback_url, parse_callback_url_with_ttl};
 
 #[cfg(test)]
 mod tests;
