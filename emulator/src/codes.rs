@@ -22,10 +22,12 @@ pub const SECRET_WRONG: i64 = 2612;
 pub const INVALID_BODY: i64 = 2620;
 /// The body is not `application/json` (HTTP 415).
 pub const UNSUPPORTED_MEDIA_TYPE: i64 = 2621;
-/// The body is over the emulator's cap, [`MAX_REQUEST_BODY`](crate::MAX_REQUEST_BODY)
+/// The body is over the emulator's cap, [`MAX_REQUEST_BODY`](crate::limits::MAX_REQUEST_BODY)
 /// (HTTP 413).
 pub const BODY_TOO_LARGE: i64 = 2622;
 /// No such endpoint (HTTP 404).
 pub const NOT_FOUND: i64 = 2623;
 /// The endpoint exists but not for this method (HTTP 405).
 pub const METHOD_NOT_ALLOWED: i64 = 2624;
+/// A WeChat user with this `openid` is known already (HTTP 409).
+pub const USER_EXISTS: i64 = 2625;

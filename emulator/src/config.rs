@@ -7,6 +7,7 @@ use std::time::Duration;
 use mini_program_login::{DEFAULT_TICKET_TTL, OriginalId, PoolId};
 
 use crate::clock::Clock;
+use crate::limits::{MAX_FIELD_CHARS, MAX_URL_CHARS, MAX_USERS};
 
 /// One user pool the emulator serves.
 #[derive(Clone)]
@@ -78,8 +79,9 @@ impl fmt::Debug for PoolConfig {
     }
 }
 
-/// A WeChat user who can log in through the simulated Mini Login.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A WeChat user who can log in through the simulated Mini Login. `Debug` shows
+/// whether it has a phone number, not the number.
+#[derive(Clone, PartialEq, Eq)]
 pub struct WechatUser {
     pub(crate) openid: String,
     pub(crate) unionid: Option<String>,
@@ -127,6 +129,31 @@ impl WechatUser {
         &self.openid
     }
 
+    /// Whether the emulator can keep this user: each field bounded, not empty where
+    /// required, and without control characters; the name of the first that is not.
+    pub(crate) fn check(&self) -> Result<(), &'static str> {
+        let text = |value: &str, max: usize| {
+            !value.is_empty()
+                && value.chars().count() <= max
+                && !value.chars().any(char::is_control)
+        };
+        let optional =
+            |value: &Option<String>, max: usize| value.as_deref().is_none_or(|v| text(v, max));
+        if !text(&self.openid, MAX_FIELD_CHARS) {
+            Err("openid")
+        } else if !text(&self.nickname, MAX_FIELD_CHARS) {
+            Err("nickname")
+        } else if !optional(&self.unionid, MAX_FIELD_CHARS) {
+            Err("unionid")
+        } else if !optional(&self.phone, MAX_FIELD_CHARS) {
+            Err("phone")
+        } else if !text(&self.avatar_url, MAX_URL_CHARS) {
+            Err("avatar_url")
+        } else {
+            Ok(())
+        }
+    }
+
     /// The users seeded when none is given: one with a phone number (who approves by
     /// default), one without.
     pub fn defaults() -> Vec<Self> {
@@ -137,6 +164,17 @@ impl WechatUser {
             Self::new("oEmu9z8y7x6w5v4u3t2s1r0qNoPhone", "No Phone User")
                 .unionid("uEmu9z8y7x6w5v4u3t2s1r0qNoPhone"),
         ]
+    }
+}
+
+impl fmt::Debug for WechatUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WechatUser")
+            .field("openid", &self.openid)
+            .field("unionid", &self.unionid)
+            .field("nickname", &self.nickname)
+            .field("has_phone", &self.phone.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -258,6 +296,28 @@ impl EmulatorBuilder {
     /// configuration, which the emulator's Mini Login would otherwise apply to every
     /// launch in vain.
     pub(crate) fn check(&self) -> Result<(), String> {
+        if self.users.len() > MAX_USERS {
+            return Err(format!(
+                "{} WeChat users are seeded; the emulator keeps {MAX_USERS} at most",
+                self.users.len()
+            ));
+        }
+        for (i, user) in self.users.iter().enumerate() {
+            if let Err(field) = user.check() {
+                return Err(format!(
+                    "WeChat user {}: `{field}` must be 1 to {MAX_FIELD_CHARS} characters ({MAX_URL_CHARS} for an URL), without control characters",
+                    i + 1
+                ));
+            }
+            if self
+                .users
+                .iter()
+                .take(i)
+                .any(|other| other.openid == user.openid)
+            {
+                return Err(format!("WeChat user {}: its openid is another's", i + 1));
+            }
+        }
         for pool in &self.pools {
             if pool.own_mini_program == Some(OriginalId::MINI_LOGIN) {
                 return Err(format!(

@@ -93,14 +93,17 @@ impl Exchange<'_> {
             ));
         }
         let (user_index, phone) = (record.user, record.phone.clone());
-        let user = self.users.get_mut(user_index).ok_or_else(unknown)?;
-        user.logins += 1;
+        let (seed, account) = self
+            .users
+            .account(user_index, pool_id, self.now)
+            .ok_or_else(unknown)?;
+        account.logins += 1;
         Ok(ExchangedUser {
-            id: user.id.clone(),
-            seed: user.seed.clone(),
-            signed_up: user.signed_up,
-            logins: user.logins,
-            phone,
+            id: account.id.clone(),
+            seed: seed.clone(),
+            signed_up: account.signed_up,
+            logins: account.logins,
+            phone: phone.map(String::from),
             pool: pool_id,
             at: self.now,
         })

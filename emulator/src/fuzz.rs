@@ -25,12 +25,13 @@ impl State {
             Emulator::builder()
                 .pool(PoolConfig::new(pool).secret(SECRET))
                 .clock(Clock::manual()),
+            0,
         )))
     }
 
     /// Mini Login for `path`.
     pub fn mini_login(&self, path: &str, choice: UserChoice) -> MiniLoginResult {
-        self.0.mini_login(None, path, &choice)
+        self.0.mini_login(None, path, &choice, false)
     }
 
     /// The exchange endpoint: the answer's body, or the error's HTTP status and code.

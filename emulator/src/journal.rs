@@ -3,30 +3,63 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use mini_program_login::__protocol::EXCHANGE_PATH;
 use mini_program_login::PoolId;
 
-/// The journal keeps this many requests, the most recent; older ones are dropped so
-/// that a long-running emulator does not grow.
-pub const JOURNAL_CAPACITY: usize = 10_000;
+use crate::limits::{JOURNAL_BODY_BYTES, JOURNAL_BYTES, JOURNAL_CAPACITY};
 
-/// One request the emulator received.
+/// The longest path, query or header the journal keeps of a request, in bytes.
+const TEXT_BYTES: usize = 1024;
+
+/// One request the emulator received, and how it was answered.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct JournalEntry {
+    /// When it came, by the emulator's clock.
+    pub at: SystemTime,
     /// `POST`, `GET`, ...
     pub method: String,
-    /// The path, without the query.
+    /// The path, without the query (its first kilobyte).
     pub path: String,
-    /// The query string, if the URL had one.
+    /// The query string, if the URL had one (its first kilobyte).
     pub query: Option<String>,
     /// The `content-type` header.
     pub content_type: Option<String>,
     /// The `user-agent` header.
     pub user_agent: Option<String>,
-    /// The body, up to [`MAX_REQUEST_BODY`](crate::MAX_REQUEST_BODY) bytes (empty when it
-    /// was larger).
+    /// The body, up to [`JOURNAL_BODY_BYTES`] bytes; see [`body_len`](Self::body_len).
     pub body: Vec<u8>,
+    /// How long the body was; 0 for one over
+    /// [`MAX_REQUEST_BODY`](crate::limits::MAX_REQUEST_BODY), which is not read.
+    pub body_len: usize,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The business code answered, for an error.
+    pub code: Option<i64>,
+    /// How long the answer took.
+    pub duration: Duration,
+}
+
+impl JournalEntry {
+    /// The bytes it holds, for the journal's bound.
+    fn size(&self) -> usize {
+        self.body.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.content_type.as_ref().map_or(0, String::len)
+            + self.user_agent.as_ref().map_or(0, String::len)
+    }
+}
+
+/// `text` cut to [`TEXT_BYTES`] on a character boundary.
+pub(crate) fn kept(text: &str) -> String {
+    let mut end = text.len().min(TEXT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_owned()
 }
 
 impl JournalEntry {
@@ -41,13 +74,16 @@ impl fmt::Debug for JournalEntry {
     // put in it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JournalEntry")
+            .field("at", &self.at)
             .field("method", &self.method)
             .field("path", &shown_path(&self.path))
             .field("query", &self.query.as_ref().map(|_| "[redacted]"))
             .field("content_type", &self.content_type)
             .field("user_agent", &self.user_agent)
-            .field("body", &format_args!("[{} bytes]", self.body.len()))
-            .finish()
+            .field("body", &format_args!("[{} bytes]", self.body_len))
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .finish_non_exhaustive()
     }
 }
 
@@ -70,31 +106,57 @@ pub(crate) fn shown_path(path: &str) -> String {
     }
 }
 
-/// The latest [`JOURNAL_CAPACITY`] requests, behind a lock of their own.
+/// The latest [`JOURNAL_CAPACITY`] requests, holding at most [`JOURNAL_BYTES`], behind a
+/// lock of their own.
 #[derive(Default)]
-pub(crate) struct Journal(Mutex<VecDeque<JournalEntry>>);
+pub(crate) struct Journal(Mutex<Entries>);
+
+#[derive(Default)]
+struct Entries {
+    kept: VecDeque<JournalEntry>,
+    bytes: usize,
+}
 
 impl Journal {
-    fn entries(&self) -> std::sync::MutexGuard<'_, VecDeque<JournalEntry>> {
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A panic elsewhere cannot leave a queue of whole entries half-updated.
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn record(&self, entry: JournalEntry) {
+    pub(crate) fn record(&self, mut entry: JournalEntry) {
+        entry.body.truncate(JOURNAL_BODY_BYTES);
+        let size = entry.size();
         let mut entries = self.entries();
-        if entries.len() >= JOURNAL_CAPACITY {
-            entries.pop_front();
+        while entries.kept.len() >= JOURNAL_CAPACITY || entries.bytes + size > JOURNAL_BYTES {
+            let Some(oldest) = entries.kept.pop_front() else {
+                break;
+            };
+            entries.bytes -= oldest.size();
         }
-        entries.push_back(entry);
+        entries.bytes += size;
+        entries.kept.push_back(entry);
     }
 
     /// Oldest first.
     pub(crate) fn snapshot(&self) -> Vec<JournalEntry> {
-        self.entries().iter().cloned().collect()
+        self.entries().kept.iter().cloned().collect()
+    }
+
+    /// The latest `limit`, newest first.
+    pub(crate) fn latest(&self, limit: usize) -> Vec<JournalEntry> {
+        self.entries()
+            .kept
+            .iter()
+            .rev()
+            .take(limit)
+            .cloned()
+            .collect()
     }
 
     pub(crate) fn clear(&self) {
-        self.entries().clear();
+        let mut entries = self.entries();
+        entries.kept.clear();
+        entries.bytes = 0;
     }
 }
 
@@ -123,14 +185,7 @@ mod tests {
     #[test]
     fn the_journal_keeps_the_latest_requests() {
         let journal = Journal::default();
-        let entry = |n: usize| JournalEntry {
-            method: "GET".to_owned(),
-            path: format!("/{n}"),
-            query: None,
-            content_type: None,
-            user_agent: None,
-            body: Vec::new(),
-        };
+        let entry = |n: usize| entry(format!("/{n}"), Vec::new());
         for n in 0..JOURNAL_CAPACITY + 5 {
             journal.record(entry(n));
         }
@@ -139,7 +194,41 @@ mod tests {
         assert_eq!(entries.first().map(|e| e.path.as_str()), Some("/5"));
         let last = format!("/{}", JOURNAL_CAPACITY + 4);
         assert_eq!(entries.last().map(|e| e.path.as_str()), Some(last.as_str()));
+        assert_eq!(journal.latest(2)[0].path, last);
         journal.clear();
         assert!(journal.snapshot().is_empty());
+    }
+
+    fn entry(path: String, body: Vec<u8>) -> JournalEntry {
+        JournalEntry {
+            at: SystemTime::now(),
+            method: "POST".to_owned(),
+            path,
+            query: None,
+            content_type: None,
+            user_agent: None,
+            body_len: body.len(),
+            body,
+            status: 200,
+            code: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_journal_is_bounded_by_bytes() {
+        let journal = Journal::default();
+        for n in 0..2_000 {
+            journal.record(entry(format!("/{n}"), vec![b'x'; 64 * 1024]));
+        }
+        let entries = journal.snapshot();
+        let bytes: usize = entries.iter().map(JournalEntry::size).sum();
+        assert!(bytes <= JOURNAL_BYTES, "{bytes}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e.body.len() == JOURNAL_BODY_BYTES && e.body_len == 64 * 1024)
+        );
+        assert_eq!(entries.last().map(|e| e.path.as_str()), Some("/1999"));
     }
 }

@@ -59,10 +59,13 @@
 mod clock;
 pub mod codes;
 mod config;
+mod console;
 mod error;
 mod exchange;
 mod faults;
+mod html;
 mod journal;
+pub mod limits;
 mod mini_login;
 mod random;
 mod routes;
@@ -82,7 +85,8 @@ mod fuzz;
 
 pub use clock::Clock;
 pub use config::{EmulatorBuilder, ErrorShape, Fault, PoolConfig, ResponseShape, WechatUser};
-pub use journal::{JOURNAL_CAPACITY, JournalEntry};
+pub use journal::JournalEntry;
+pub use limits::{JOURNAL_CAPACITY, MAX_REQUEST_BODY};
 pub use mini_login::{MiniLoginResult, Outcome, UserChoice};
-pub use server::{BlockingEmulator, Emulator, MAX_REQUEST_BODY};
+pub use server::{BlockingEmulator, Emulator};
 pub use wire::{MINI_LOGIN_REQUEST, MiniLoginRequest};

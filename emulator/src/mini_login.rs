@@ -2,6 +2,7 @@
 //! the runtime's rules, and the user's choice handed back as WeChat would.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::time::SystemTime;
 
 use mini_program_login::__protocol::{
@@ -11,18 +12,51 @@ use mini_program_login::{DEFAULT_PAGE, MismatchedMiniProgram, OriginalId, PoolId
 use serde::{Deserialize, Serialize};
 
 use crate::config::PoolConfig;
+use crate::limits::MAX_FIELD_CHARS;
 use crate::tickets::{TicketRecord, Tickets};
 use crate::users::Users;
 
 /// What WeChat hands back to the app after Mini Login: its `errCode` and Mini Login's
-/// `extMsg`. Also the answer of `POST /__emulator/mini-login`, as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `extMsg`. Also the answer of `POST /__emulator/mini-login`, as JSON. `Debug` shows
+/// no ticket.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MiniLoginResult {
     /// WeChat's outcome: 0, or -2 when the user backed out.
     pub err_code: i32,
     /// Mini Login's result, `code=200&message=…&ticket=…` or a refusal; `None` when the
     /// user backed out.
     pub ext_msg: Option<String>,
+    /// The ticket minted, as `ext_msg` carries it, for a script that would rather not
+    /// decode `ext_msg`; `None` without one.
+    #[serde(default)]
+    pub ticket: Option<String>,
+}
+
+impl MiniLoginResult {
+    /// WeChat's answer when the user backed out: `errCode` -2, no `extMsg`.
+    pub fn cancelled() -> Self {
+        Self {
+            err_code: err_code::USER_CANCEL,
+            ext_msg: None,
+            ticket: None,
+        }
+    }
+}
+
+impl fmt::Debug for MiniLoginResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ticket = self.ticket.as_ref().map(|_| "[redacted]");
+        let ext_msg = self.ext_msg.as_deref().map(|ext_msg| match &self.ticket {
+            Some(ticket) => ext_msg.replace(ticket.as_str(), "[redacted]"),
+            None => ext_msg.to_owned(),
+        });
+        f.debug_struct("MiniLoginResult")
+            .field("err_code", &self.err_code)
+            .field("ext_msg", &ext_msg)
+            .field("ticket", &ticket)
+            .finish()
+    }
 }
 
 /// The user's decision in Mini Login.
@@ -109,25 +143,39 @@ const SHOWN_PAGE_CHARS: usize = 64;
 impl MiniLogin<'_> {
     /// Mini Login as the real mini program behaves: a launch it would not accept gets
     /// a refusal without a ticket. `user_name` is the mini program the app opened, when
-    /// known.
+    /// known. A user who backs out does so before the launch is read, unless
+    /// `refusal_first` (the browser page shows the refusal, whatever the button).
     pub(crate) fn run(
         self,
         user_name: Option<&str>,
         path: &str,
         choice: &UserChoice,
+        refusal_first: bool,
     ) -> MiniLoginResult {
-        if choice.outcome == Outcome::Cancel {
-            return MiniLoginResult {
-                err_code: err_code::USER_CANCEL,
-                ext_msg: None,
-            };
+        if choice.outcome == Outcome::Cancel && !refusal_first {
+            return MiniLoginResult::cancelled();
         }
-        let (pool, get_phone) = match self.accept(user_name, path) {
+        let Accepted {
+            pool, get_phone, ..
+        } = match self.check(user_name, path) {
             Ok(accepted) => accepted,
-            Err((code, message)) => return refusal(code, &message),
+            Err(Refusal { code, message }) => return refusal(code, &message),
         };
+        if choice.outcome == Outcome::Cancel {
+            return MiniLoginResult::cancelled();
+        }
         if choice.outcome == Outcome::Refuse {
             return refusal(REFUSED_CODE, "用户取消授权");
+        }
+        if choice.phone.as_deref().is_some_and(|phone| {
+            phone.chars().count() > MAX_FIELD_CHARS || phone.chars().any(char::is_control)
+        }) {
+            return refusal(
+                REFUSED_CODE,
+                &format!(
+                    "the phone number shared is not one: over {MAX_FIELD_CHARS} characters, or control characters"
+                ),
+            );
         }
         let Some(user) = self.users.position(choice.user.as_deref()) else {
             let message = match choice.user {
@@ -139,8 +187,9 @@ impl MiniLogin<'_> {
         let phone = if get_phone {
             choice
                 .phone
-                .clone()
-                .or_else(|| self.users.get(user).and_then(|u| u.seed.phone.clone()))
+                .as_deref()
+                .or_else(|| self.users.get(user).and_then(|u| u.seed.phone.as_deref()))
+                .map(Box::from)
         } else {
             None
         };
@@ -160,18 +209,24 @@ impl MiniLogin<'_> {
         MiniLoginResult {
             err_code: err_code::OK,
             ext_msg: Some(ext_msg),
+            ticket: Some(ticket),
         }
     }
 
-    /// The pool and whether the phone is asked, if Mini Login accepts the launch; the
-    /// refusal's `code` and message if not.
-    fn accept(
+    /// What Mini Login reads from a launch it accepts, or its refusal.
+    pub(crate) fn check(
         &self,
         user_name: Option<&str>,
         path: &str,
-    ) -> Result<(&PoolConfig, bool), (i64, String)> {
-        let bad = |message: String| (REFUSED_CODE, message);
-        let not_found = || (404, "user pool not found".to_owned());
+    ) -> Result<Accepted<'_>, Refusal> {
+        let bad = |message: String| Refusal {
+            code: REFUSED_CODE,
+            message,
+        };
+        let not_found = || Refusal {
+            code: 404,
+            message: "user pool not found".to_owned(),
+        };
         let launch = read_launch_path(path).map_err(|error| match error {
             LaunchPathError::Pool(_) => not_found(),
             other => bad(other.to_string()),
@@ -215,8 +270,27 @@ impl MiniLogin<'_> {
                 None => "useSelfWxapp=1 but this user pool has no mini program of its own".into(),
             }));
         }
-        Ok((pool, launch.get_phone))
+        Ok(Accepted {
+            pool,
+            get_phone: launch.get_phone,
+            opened,
+        })
     }
+}
+
+/// A launch Mini Login accepts.
+pub(crate) struct Accepted<'a> {
+    pub(crate) pool: &'a PoolConfig,
+    /// Whether the user is asked for their phone number.
+    pub(crate) get_phone: bool,
+    /// The mini program opened: the vendor's, or the pool's own copy.
+    pub(crate) opened: OriginalId,
+}
+
+/// Why Mini Login refuses a launch: the `code` and `message` of its `extMsg`.
+pub(crate) struct Refusal {
+    pub(crate) code: i64,
+    pub(crate) message: String,
 }
 
 fn refusal(code: i64, message: &str) -> MiniLoginResult {
@@ -227,5 +301,6 @@ fn refusal(code: i64, message: &str) -> MiniLoginResult {
     MiniLoginResult {
         err_code: err_code::OK,
         ext_msg: Some(ext_msg),
+        ticket: None,
     }
 }

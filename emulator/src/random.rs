@@ -2,10 +2,28 @@
 
 use std::time::SystemTime;
 
+/// `N` random bytes.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    fill(&mut buf);
+    buf
+}
+
 /// `bytes` random bytes as lowercase hex.
 pub(crate) fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    if getrandom::fill(&mut buf).is_err() {
+    fill(&mut buf);
+    let mut hex = String::with_capacity(bytes * 2);
+    for b in buf {
+        // Both nibbles are below 16, so `from_digit` always gives a lowercase digit.
+        hex.extend(char::from_digit(u32::from(b >> 4), 16));
+        hex.extend(char::from_digit(u32::from(b & 0x0f), 16));
+    }
+    hex
+}
+
+fn fill(buf: &mut [u8]) {
+    if getrandom::fill(buf).is_err() {
         // The OS generator failing is not input from outside; fall back to the time
         // and a counter, still unique, which is all an emulator's tickets need.
         use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,13 +37,6 @@ pub(crate) fn random_hex(bytes: usize) -> String {
             *b = (seed.rotate_left(i as u32 * 7) as u8) ^ (n.rotate_left(i as u32) as u8);
         }
     }
-    let mut hex = String::with_capacity(bytes * 2);
-    for b in buf {
-        // Both nibbles are below 16, so `from_digit` always gives a lowercase digit.
-        hex.extend(char::from_digit(u32::from(b >> 4), 16));
-        hex.extend(char::from_digit(u32::from(b & 0x0f), 16));
-    }
-    hex
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/__emulator/health",
             get(health).fallback(method_not_allowed),
         )
+        .merge(crate::console::routes())
         .fallback(not_found)
         .with_state(shared)
 }
@@ -103,6 +104,7 @@ async fn mini_login(
         request.user_name.as_deref(),
         &request.path,
         &request.choice(),
+        false,
     );
     Ok(wire::json(StatusCode::OK, &result))
 }
@@ -116,7 +118,7 @@ async fn not_found() -> ErrorReply {
     ErrorReply::new(ApiError::new(404, codes::NOT_FOUND, "no such endpoint"))
 }
 
-async fn method_not_allowed() -> ErrorReply {
+pub(crate) async fn method_not_allowed() -> ErrorReply {
     ErrorReply::new(ApiError::new(
         405,
         codes::METHOD_NOT_ALLOWED,

@@ -21,15 +21,12 @@ use crate::clock::Clock;
 use crate::codes;
 use crate::config::{EmulatorBuilder, ErrorShape, Fault, ResponseShape};
 use crate::error::ApiError;
-use crate::journal::{JournalEntry, shown_path};
+use crate::journal::{JournalEntry, kept, shown_path};
+use crate::limits::MAX_REQUEST_BODY;
 use crate::mini_login::{MiniLoginResult, UserChoice};
 use crate::routes;
 use crate::state::Shared;
-use crate::wire::ErrorReply;
-
-/// The largest request body the emulator reads. Larger bodies are answered with
-/// [`codes::BODY_TOO_LARGE`].
-pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+use crate::wire::{BusinessCode, ErrorReply};
 
 /// Bodies are read (and dropped past [`MAX_REQUEST_BODY`]) up to this size, so that a
 /// client sending too much still reads the 413; beyond it the connection is closed.
@@ -45,7 +42,7 @@ impl EmulatorBuilder {
             .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(self));
+        let shared = Arc::new(Shared::new(self, addr.port()));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
         Ok(Emulator {
@@ -107,13 +104,13 @@ impl Emulator {
         choice: UserChoice,
     ) -> MiniLoginResult {
         self.shared
-            .mini_login(Some(request.user_name()), request.path(), &choice)
+            .mini_login(Some(request.user_name()), request.path(), &choice, false)
     }
 
     /// [`mini_login_request`](Self::mini_login_request) from the launch path alone,
     /// as `POST /__emulator/mini-login` does.
     pub fn mini_login(&self, path: &str, choice: UserChoice) -> MiniLoginResult {
-        self.shared.mini_login(None, path, &choice)
+        self.shared.mini_login(None, path, &choice, false)
     }
 
     /// The requests received so far, oldest first: the latest
@@ -257,40 +254,44 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Receiv
     }
 }
 
-/// Reads the body under the cap, records the request in the journal, logs it, and
-/// hands the handler a body it can read whole.
+/// Reads the body under the cap, hands the route a body it can read whole, then
+/// records the request and its answer in the journal and logs it.
 async fn journal_and_limit(
     State(shared): State<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {
     let started = Instant::now();
+    let at = shared.clock.now();
     let (parts, body) = request.into_parts();
     let header = |name: header::HeaderName| {
         parts
             .headers
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+            .map(kept)
     };
     let mut entry = JournalEntry {
+        at,
         method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
+        path: kept(parts.uri.path()),
+        query: parts.uri.query().map(kept),
         content_type: header(header::CONTENT_TYPE),
         user_agent: header(header::USER_AGENT),
         body: Vec::new(),
+        body_len: 0,
+        status: 0,
+        code: None,
+        duration: Default::default(),
     };
     let capped = read_capped(body).await;
     if let Capped::Whole(bytes) = &capped {
-        entry.body = bytes.to_vec();
+        entry.body_len = bytes.len();
+        entry.body = bytes
+            .get(..bytes.len().min(crate::limits::JOURNAL_BODY_BYTES))
+            .unwrap_or_default()
+            .to_vec();
     }
-    // Never the query or the body: either may carry a ticket or a secret; and the path
-    // only as a route, since a client may put anything in it.
-    let logged = shared
-        .log_requests
-        .then(|| format!("{} {}", entry.method, shown_path(&entry.path)));
-    shared.journal.record(entry);
     let response = match capped {
         Capped::Whole(bytes) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -312,19 +313,27 @@ async fn journal_and_limit(
             response
         }
     };
-    if let Some(request) = logged {
+    entry.status = response.status().as_u16();
+    entry.code = response.extensions().get::<BusinessCode>().map(|c| c.0);
+    entry.duration = started.elapsed();
+    if shared.log_requests {
+        // Never the query or the body: either may carry a ticket or a secret; and the
+        // path only as a route, since a client may put anything in it.
         #[allow(
             clippy::print_stderr,
             reason = "request logging is the point of `log_requests`"
         )]
         {
             eprintln!(
-                "{request} -> {} ({} ms)",
-                response.status().as_u16(),
-                started.elapsed().as_millis()
+                "{} {} -> {} ({} ms)",
+                entry.method,
+                shown_path(&entry.path),
+                entry.status,
+                entry.duration.as_millis()
             );
         }
     }
+    shared.journal.record(entry);
     response
 }
 

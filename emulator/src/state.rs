@@ -4,16 +4,16 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use mini_program_login::PoolId;
+use mini_program_login::{OriginalId, PoolId};
 
 use crate::clock::Clock;
-use crate::config::{EmulatorBuilder, ErrorShape, Fault, PoolConfig, ResponseShape};
+use crate::config::{EmulatorBuilder, ErrorShape, Fault, PoolConfig, ResponseShape, WechatUser};
 use crate::error::ApiError;
 use crate::exchange::{Exchange, ExchangeRequest, ExchangedUser};
 use crate::journal::Journal;
 use crate::mini_login::{MiniLogin, MiniLoginResult, UserChoice};
-use crate::tickets::Tickets;
-use crate::users::Users;
+use crate::tickets::{TicketCounts, Tickets};
+use crate::users::{AddError, Users};
 
 struct Inner {
     pools: HashMap<PoolId, PoolConfig>,
@@ -26,9 +26,32 @@ struct Inner {
 
 pub(crate) struct Shared {
     inner: Mutex<Inner>,
+    /// The port it listens on, for the links it gives to itself.
+    pub(crate) port: u16,
     pub(crate) journal: Journal,
     pub(crate) clock: Clock,
     pub(crate) log_requests: bool,
+}
+
+/// Mini Login's screen for a launch.
+pub(crate) struct Screen {
+    /// What it accepted, or its refusal's message.
+    pub(crate) launch: Result<LaunchShown, String>,
+    pub(crate) users: Vec<WechatUser>,
+}
+
+/// An accepted launch, as the screen shows it.
+pub(crate) struct LaunchShown {
+    pub(crate) pool: PoolId,
+    pub(crate) get_phone: bool,
+    pub(crate) opened: OriginalId,
+}
+
+/// The state, as the dashboard shows it.
+pub(crate) struct Overview {
+    pub(crate) pools: Vec<PoolConfig>,
+    pub(crate) users: Vec<WechatUser>,
+    pub(crate) tickets: TicketCounts,
 }
 
 /// How to answer the request at hand, read under one lock.
@@ -39,18 +62,19 @@ pub(crate) struct Answering {
 }
 
 impl Shared {
-    pub(crate) fn new(config: EmulatorBuilder) -> Self {
+    pub(crate) fn new(config: EmulatorBuilder, port: u16) -> Self {
         let clock = config.clock;
         Self {
             inner: Mutex::new(Inner {
                 pools: config.pools.into_iter().map(|p| (p.id, p)).collect(),
-                users: Users::seed(config.users, clock.now()),
+                users: Users::seed(config.users),
                 tickets: Tickets::default(),
                 response_shape: config.response_shape,
                 error_shape: config.error_shape,
                 faults: VecDeque::new(),
             }),
             journal: Journal::default(),
+            port,
             clock,
             log_requests: config.log_requests,
         }
@@ -98,6 +122,7 @@ impl Shared {
         user_name: Option<&str>,
         path: &str,
         choice: &UserChoice,
+        refusal_first: bool,
     ) -> MiniLoginResult {
         let now = self.clock.now();
         let inner = &mut *self.lock();
@@ -107,7 +132,63 @@ impl Shared {
             tickets: &mut inner.tickets,
             now,
         }
-        .run(user_name, path, choice)
+        .run(user_name, path, choice, refusal_first)
+    }
+
+    /// What Mini Login's screen shows for a launch: the pool and what it asks, or the
+    /// refusal; and the users who can log in.
+    pub(crate) fn screen(&self, user_name: Option<&str>, path: &str) -> Screen {
+        let inner = &mut *self.lock();
+        let mut tickets = Tickets::default();
+        let launch = MiniLogin {
+            pools: &inner.pools,
+            users: &inner.users,
+            tickets: &mut tickets,
+            now: self.clock.now(),
+        }
+        .check(user_name, path)
+        .map(|accepted| LaunchShown {
+            pool: accepted.pool.id,
+            get_phone: accepted.get_phone,
+            opened: accepted.opened,
+        })
+        .map_err(|refusal| refusal.message);
+        Screen {
+            launch,
+            users: inner.users.all().cloned().collect(),
+        }
+    }
+
+    /// The WeChat users, in order.
+    pub(crate) fn users(&self) -> Vec<WechatUser> {
+        self.lock().users.all().cloned().collect()
+    }
+
+    /// Adds a WeChat user.
+    pub(crate) fn add_user(&self, user: WechatUser) -> Result<(), AddError> {
+        self.lock().users.add(user)
+    }
+
+    /// Tickets forgotten, journal emptied, users back to those the emulator started with.
+    pub(crate) fn reset(&self) {
+        {
+            let mut inner = self.lock();
+            inner.tickets.clear();
+            inner.users.reset();
+        }
+        self.journal.clear();
+    }
+
+    /// What the dashboard shows of the state.
+    pub(crate) fn overview(&self) -> Overview {
+        let inner = self.lock();
+        let mut pools: Vec<PoolConfig> = inner.pools.values().cloned().collect();
+        pools.sort_by_key(PoolConfig::id);
+        Overview {
+            pools,
+            users: inner.users.all().cloned().collect(),
+            tickets: inner.tickets.counts(self.clock.now()),
+        }
     }
 
     /// GenAuth's exchange; see [`Exchange::redeem`].
@@ -132,7 +213,7 @@ impl Shared {
 mod tests {
     use super::*;
     use crate::codes;
-    use crate::tickets::{FIRST_SWEEP_AT, REMEMBER_USED};
+    use crate::limits::REMEMBER_TICKETS as REMEMBER_USED;
     use crate::wire::user_json;
     use serde_json::Value;
 
@@ -143,6 +224,7 @@ mod tests {
             crate::Emulator::builder()
                 .pool(PoolConfig::new(POOL.parse().unwrap()))
                 .clock(clock),
+            0,
         )
     }
 
@@ -153,7 +235,7 @@ mod tests {
             .use_self_wxapp(false)
             .build();
         let ext_msg = shared
-            .mini_login(None, path.path(), &UserChoice::approve())
+            .mini_login(None, path.path(), &UserChoice::approve(), false)
             .ext_msg
             .unwrap();
         mini_program_login::parse_result(&ext_msg)
@@ -178,9 +260,7 @@ mod tests {
         let shared = shared(clock.clone());
         let used = mint(&shared);
         assert!(exchange(&shared, &used).is_ok());
-        let unused = (0..FIRST_SWEEP_AT)
-            .map(|_| mint(&shared))
-            .collect::<Vec<_>>();
+        let unused = (0..100).map(|_| mint(&shared)).collect::<Vec<_>>();
         // Within the remembered hour, the old tickets are still told apart.
         clock.advance(mini_program_login::DEFAULT_TICKET_TTL + REMEMBER_USED / 2);
         let fresh = mint(&shared);
@@ -189,11 +269,9 @@ mod tests {
             exchange(&shared, &unused[0]).err(),
             Some(codes::TICKET_EXPIRED)
         );
-        // Past it, the next sweep forgets them; the ticket minted since stays good.
+        // Past it, the next ticket minted forgets them; the one minted since stays.
         clock.advance(REMEMBER_USED);
-        let newest = (0..FIRST_SWEEP_AT)
-            .map(|_| mint(&shared))
-            .collect::<Vec<_>>();
+        let newest = [mint(&shared)];
         assert_eq!(exchange(&shared, &used).err(), Some(codes::TICKET_UNKNOWN));
         assert_eq!(
             exchange(&shared, &unused[1]).err(),
@@ -201,7 +279,7 @@ mod tests {
         );
         assert_eq!(exchange(&shared, &fresh).err(), Some(codes::TICKET_EXPIRED));
         assert!(exchange(&shared, &newest[0]).is_ok());
-        assert!(shared.lock().tickets.len() <= FIRST_SWEEP_AT + 2);
+        assert_eq!(shared.lock().tickets.len(), 2);
     }
 
     #[test]

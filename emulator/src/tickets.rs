@@ -1,20 +1,14 @@
 //! The tickets Mini Login mints and the exchange uses up, each remembered for a while
-//! after its time so that it answers "used" or "expired" rather than "unknown".
+//! after its time so that it answers "used" or "expired" rather than "unknown", and
+//! never more than [`MAX_TICKETS`] at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
 
 use mini_program_login::PoolId;
 
-use crate::random::random_hex;
-
-/// Tickets are remembered this long after their expiry, to answer "used" or "expired"
-/// rather than "unknown"; then forgotten, so that a long-running emulator does not grow.
-pub(crate) const REMEMBER_USED: Duration = Duration::from_secs(3600);
-
-/// Tickets past their time are swept out when the map reaches this size, and then
-/// whenever it has doubled since the last sweep: amortised constant work per ticket.
-pub(crate) const FIRST_SWEEP_AT: usize = 1024;
+use crate::limits::{MAX_TICKETS, REMEMBER_TICKETS};
+use crate::random::random_bytes;
 
 /// One minted ticket.
 pub(crate) struct TicketRecord {
@@ -22,7 +16,7 @@ pub(crate) struct TicketRecord {
     /// The user's place in [`Users`](crate::users::Users).
     pub(crate) user: usize,
     /// The phone number shared, when the launch asked for it.
-    pub(crate) phone: Option<String>,
+    pub(crate) phone: Option<Box<str>>,
     pub(crate) minted_at: SystemTime,
     pub(crate) ttl: Duration,
     pub(crate) used: bool,
@@ -30,46 +24,152 @@ pub(crate) struct TicketRecord {
 
 impl TicketRecord {
     pub(crate) fn is_expired(&self, now: SystemTime) -> bool {
-        now.duration_since(self.minted_at).unwrap_or_default() >= self.ttl
+        self.age(now) >= self.ttl
+    }
+
+    fn age(&self, now: SystemTime) -> Duration {
+        now.duration_since(self.minted_at).unwrap_or_default()
+    }
+
+    /// Long enough past its time that nobody will ask about it again.
+    fn is_forgotten(&self, now: SystemTime) -> bool {
+        self.age(now) >= self.ttl + REMEMBER_TICKETS
     }
 }
 
+/// A ticket as kept: its 32 random bytes (as text, 64 lowercase hex digits).
+type Key = [u8; 32];
+
+/// How many tickets there are of each kind, for the dashboard.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TicketCounts {
+    pub(crate) live: usize,
+    pub(crate) used: usize,
+    pub(crate) expired: usize,
+}
+
+/// The tickets, and the order they were minted in, so that the oldest go first.
+#[derive(Default)]
 pub(crate) struct Tickets {
-    by_value: HashMap<String, TicketRecord>,
-    /// The ticket count at which the next sweep happens.
-    sweep_at: usize,
-}
-
-impl Default for Tickets {
-    fn default() -> Self {
-        Self {
-            by_value: HashMap::new(),
-            sweep_at: FIRST_SWEEP_AT,
-        }
-    }
+    by_key: HashMap<Key, TicketRecord>,
+    minted: VecDeque<Key>,
 }
 
 impl Tickets {
-    /// Keeps `record` under a fresh ticket, and returns the ticket.
+    /// Keeps `record` under a fresh ticket, and returns the ticket. Tickets long past
+    /// their time are forgotten first, and the oldest when there are too many.
     pub(crate) fn mint(&mut self, record: TicketRecord) -> String {
-        if self.by_value.len() >= self.sweep_at {
-            let now = record.minted_at;
-            self.by_value.retain(|_, t| {
-                now.duration_since(t.minted_at).unwrap_or_default() < t.ttl + REMEMBER_USED
-            });
-            self.sweep_at = (self.by_value.len() * 2).max(FIRST_SWEEP_AT);
+        let now = record.minted_at;
+        while let Some(oldest) = self.minted.front() {
+            let forget = self.by_key.len() >= MAX_TICKETS
+                || self.by_key.get(oldest).is_none_or(|t| t.is_forgotten(now));
+            if !forget {
+                break;
+            }
+            self.by_key.remove(oldest);
+            self.minted.pop_front();
         }
-        let ticket = random_hex(32);
-        self.by_value.insert(ticket.clone(), record);
-        ticket
+        let key = random_bytes();
+        self.by_key.insert(key, record);
+        self.minted.push_back(key);
+        hex(&key)
     }
 
     pub(crate) fn get_mut(&mut self, ticket: &str) -> Option<&mut TicketRecord> {
-        self.by_value.get_mut(ticket)
+        self.by_key.get_mut(&unhex(ticket)?)
+    }
+
+    pub(crate) fn counts(&self, now: SystemTime) -> TicketCounts {
+        let mut counts = TicketCounts::default();
+        for ticket in self.by_key.values() {
+            match (ticket.used, ticket.is_expired(now)) {
+                (true, _) => counts.used += 1,
+                (false, true) => counts.expired += 1,
+                (false, false) => counts.live += 1,
+            }
+        }
+        counts
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.by_key.clear();
+        self.minted.clear();
     }
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.by_value.len()
+        self.by_key.len()
+    }
+}
+
+fn hex(key: &Key) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key of a ticket the emulator minted; `None` for any other text.
+fn unhex(ticket: &str) -> Option<Key> {
+    let bytes = ticket.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (byte, pair) in key.iter_mut().zip(bytes.chunks_exact(2)) {
+        let pair = std::str::from_utf8(pair).ok()?;
+        if !pair.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        *byte = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(minted_at: SystemTime) -> TicketRecord {
+        TicketRecord {
+            pool: "5e4cdd055df3df65dc58b97d".parse().unwrap(),
+            user: 0,
+            phone: None,
+            minted_at,
+            ttl: Duration::from_secs(120),
+            used: false,
+        }
+    }
+
+    #[test]
+    fn a_ticket_is_found_by_its_text_only() {
+        let mut tickets = Tickets::default();
+        let ticket = tickets.mint(record(SystemTime::now()));
+        assert_eq!(ticket.len(), 64);
+        assert!(tickets.get_mut(&ticket).is_some());
+        assert!(tickets.get_mut(&ticket.to_uppercase()).is_none());
+        assert!(tickets.get_mut(&ticket[..63]).is_none());
+        assert!(tickets.get_mut("é".repeat(32).as_str()).is_none());
+    }
+
+    #[test]
+    fn never_more_than_the_cap_the_oldest_going_first() {
+        let mut tickets = Tickets::default();
+        let now = SystemTime::now();
+        let first = tickets.mint(record(now));
+        for _ in 1..MAX_TICKETS {
+            tickets.mint(record(now));
+        }
+        assert_eq!(tickets.len(), MAX_TICKETS);
+        assert!(tickets.get_mut(&first).is_some());
+        let last = tickets.mint(record(now));
+        assert_eq!(tickets.len(), MAX_TICKETS);
+        assert!(tickets.get_mut(&first).is_none());
+        assert!(tickets.get_mut(&last).is_some());
+        assert_eq!(
+            tickets.counts(now),
+            TicketCounts {
+                live: MAX_TICKETS,
+                used: 0,
+                expired: 0
+            }
+        );
     }
 }

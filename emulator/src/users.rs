@@ -1,61 +1,129 @@
-//! The WeChat users who can log in, each with the GenAuth user id they get.
+//! The WeChat users who can log in, and the GenAuth account each has in each pool: a
+//! user pool is its own user directory, so one WeChat user is a different GenAuth user
+//! (another `_id`, its own login count) in each.
 
+use std::collections::HashMap;
 use std::time::SystemTime;
 
+use mini_program_login::PoolId;
+
 use crate::config::WechatUser;
+use crate::limits::MAX_USERS;
 use crate::random::random_hex;
 
-/// A seeded WeChat user, as GenAuth knows them.
-pub(crate) struct User {
-    pub(crate) seed: WechatUser,
+/// A WeChat user's GenAuth account in one pool.
+pub(crate) struct Account {
     /// The GenAuth user id (`_id`).
     pub(crate) id: String,
     pub(crate) signed_up: SystemTime,
     pub(crate) logins: u64,
 }
 
-/// The users, in the order they were seeded: the first logs in unless told otherwise.
-pub(crate) struct Users(Vec<User>);
+/// A WeChat user, and the accounts it has logged in to.
+pub(crate) struct User {
+    pub(crate) seed: WechatUser,
+    accounts: HashMap<PoolId, Account>,
+}
+
+/// Why a user cannot be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AddError {
+    /// A user with this `openid` is known already.
+    Known,
+    /// There are [`MAX_USERS`] users already.
+    Full,
+    /// A field is too long, empty, or has control characters; its name.
+    Field(&'static str),
+}
+
+/// The users, in the order they were seeded or added: the first logs in unless told
+/// otherwise.
+pub(crate) struct Users {
+    /// Those the emulator started with, to go back to on reset.
+    seeded: Vec<WechatUser>,
+    all: Vec<User>,
+}
 
 impl Users {
-    /// `seeds`, or [`WechatUser::defaults`] without any, signed up `now`.
-    pub(crate) fn seed(seeds: Vec<WechatUser>, now: SystemTime) -> Self {
-        let seeds = if seeds.is_empty() {
+    /// `seeds`, or [`WechatUser::defaults`] without any.
+    pub(crate) fn seed(seeds: Vec<WechatUser>) -> Self {
+        let seeded = if seeds.is_empty() {
             WechatUser::defaults()
         } else {
             seeds
         };
-        Self(
-            seeds
-                .into_iter()
-                .map(|seed| User {
-                    seed,
-                    id: random_hex(12),
-                    signed_up: now,
-                    logins: 0,
-                })
-                .collect(),
-        )
+        let mut users = Self {
+            seeded,
+            all: Vec::new(),
+        };
+        users.reset();
+        users
+    }
+
+    /// Back to the seeded users, without accounts.
+    pub(crate) fn reset(&mut self) {
+        self.all = self
+            .seeded
+            .iter()
+            .cloned()
+            .map(|seed| User {
+                seed,
+                accounts: HashMap::new(),
+            })
+            .collect();
+    }
+
+    /// Adds a user, after the others.
+    pub(crate) fn add(&mut self, user: WechatUser) -> Result<(), AddError> {
+        user.check().map_err(AddError::Field)?;
+        if self.position(Some(&user.openid)).is_some() {
+            return Err(AddError::Known);
+        }
+        if self.all.len() >= MAX_USERS {
+            return Err(AddError::Full);
+        }
+        self.all.push(User {
+            seed: user,
+            accounts: HashMap::new(),
+        });
+        Ok(())
     }
 
     /// Where the user with `openid` is, or the first user's place for `None`.
     pub(crate) fn position(&self, openid: Option<&str>) -> Option<usize> {
         match openid {
-            None => (!self.0.is_empty()).then_some(0),
-            Some(openid) => self.0.iter().position(|u| u.seed.openid == openid),
+            None => (!self.all.is_empty()).then_some(0),
+            Some(openid) => self.all.iter().position(|u| u.seed.openid == openid),
         }
     }
 
     pub(crate) fn get(&self, index: usize) -> Option<&User> {
-        self.0.get(index)
+        self.all.get(index)
     }
 
-    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut User> {
-        self.0.get_mut(index)
+    pub(crate) fn all(&self) -> impl Iterator<Item = &WechatUser> {
+        self.all.iter().map(|u| &u.seed)
     }
 
+    /// The user's account in `pool`, made on the first login to it.
+    pub(crate) fn account(
+        &mut self,
+        index: usize,
+        pool: PoolId,
+        now: SystemTime,
+    ) -> Option<(&WechatUser, &mut Account)> {
+        let user = self.all.get_mut(index)?;
+        let account = user.accounts.entry(pool).or_insert_with(|| Account {
+            id: random_hex(12),
+            signed_up: now,
+            logins: 0,
+        });
+        Some((&user.seed, account))
+    }
+
+    /// Logins of the user with `openid`, in every pool.
     pub(crate) fn logins_count(&self, openid: &str) -> Option<u64> {
-        let index = self.position(Some(openid))?;
-        self.get(index).map(|u| u.logins)
+        let user = self.all.get(self.position(Some(openid))?)?;
+        Some(user.accounts.values().map(|a| a.logins).sum())
     }
 }

@@ -177,13 +177,7 @@ async fn refuse_and_cancel() {
         other => panic!("{other:?}"),
     }
     let cancelled = emulator.mini_login(&path(POOL, false), UserChoice::cancel());
-    assert_eq!(
-        cancelled,
-        MiniLoginResult {
-            err_code: -2,
-            ext_msg: None
-        }
-    );
+    assert_eq!(cancelled, MiniLoginResult::cancelled());
 }
 
 #[tokio::test]
@@ -207,6 +201,8 @@ async fn mini_login_over_http_as_design_fixes_it() {
     assert_eq!(status, 200);
     assert_eq!(approved["err_code"], 0);
     let t = parse_result(approved["ext_msg"].as_str().unwrap()).unwrap();
+    // The ticket on its own too, for a script that would rather not decode `ext_msg`.
+    assert_eq!(approved["ticket"], t.expose_secret());
     assert!(
         approved["ext_msg"]
             .as_str()
@@ -224,7 +220,10 @@ async fn mini_login_over_http_as_design_fixes_it() {
     ));
 
     let (_, cancelled) = call(json!({"path": path(POOL, false), "outcome": "cancel"})).await;
-    assert_eq!(cancelled, json!({"err_code": -2, "ext_msg": null}));
+    assert_eq!(
+        cancelled,
+        json!({"err_code": -2, "ext_msg": null, "ticket": null})
+    );
 
     // The launch request's own JSON fields: a `userName` that useSelfWxapp=0 does not
     // open is refused; the vendor's is accepted.

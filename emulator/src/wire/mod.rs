@@ -2,20 +2,24 @@
 //! request and its user object in three shapes, errors in three shapes, Mini Login's
 //! request and answer, health.
 
-use std::time::{Duration, SystemTime};
-
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::{ErrorShape, ResponseShape};
+use crate::config::ErrorShape;
 use crate::error::ApiError;
-use crate::exchange::{ExchangeRequest, ExchangedUser};
+use crate::exchange::ExchangeRequest;
 use crate::mini_login::{Outcome, UserChoice};
 use crate::random::random_hex;
 use mini_program_login::__protocol::{SHOWN_CHARS, shown};
+
+mod console;
+mod user;
+
+pub(crate) use console::{JournalJson, UserJson, new_user};
+pub(crate) use user::user_json;
 
 /// The body of `POST /__emulator/mini-login`: a launch, and what the simulated user
 /// does with it. Answered with a [`MiniLoginResult`](crate::MiniLoginResult).
@@ -135,136 +139,9 @@ pub(crate) fn exchange_request(body: &[u8]) -> Result<ExchangeRequest, ApiError>
     Ok(ExchangeRequest { ticket, secret })
 }
 
-/// The user object in the shape of the documentation's sample.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct UserObject<'a> {
-    #[serde(rename = "_id")]
-    id: &'a str,
-    username: Option<&'a str>,
-    nickname: &'a str,
-    company: &'a str,
-    photo: &'a str,
-    phone: Option<&'a str>,
-    email: Option<&'a str>,
-    email_verified: bool,
-    phone_verified: bool,
-    blocked: bool,
-    is_deleted: bool,
-    logins_count: u64,
-    register_method: &'a str,
-    unionid: Option<&'a str>,
-    openid: &'a str,
-    /// The WeChat profile, as a string holding JSON.
-    oauth: String,
-    metadata: &'a str,
-    #[serde(rename = "lastIP")]
-    last_ip: &'a str,
-    last_login: String,
-    signed_up: String,
-    token_expired_at: String,
-    token: String,
-    user_pool_id: &'a str,
-}
-
-/// The WeChat profile inside `oauth`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct OauthProfile<'a> {
-    nick_name: &'a str,
-    gender: u8,
-    language: &'a str,
-    city: &'a str,
-    province: &'a str,
-    country: &'a str,
-    avatar_url: &'a str,
-    phone: Option<&'a str>,
-    openid: &'a str,
-    unionid: Option<&'a str>,
-}
-
-/// `{"code": 200, "message": …, "data": …}`.
-#[derive(Serialize)]
-struct Envelope<T> {
-    code: u16,
-    message: &'static str,
-    data: T,
-}
-
-/// How long the user's token lives, as GenAuth's does.
-const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 24 * 3600);
-
-/// The answer to a successful exchange, in the given shape.
-pub(crate) fn user_json(
-    user: &ExchangedUser,
-    shape: ResponseShape,
-) -> Result<String, serde_json::Error> {
-    let seed = &user.seed;
-    let oauth = serde_json::to_string(&OauthProfile {
-        nick_name: &seed.nickname,
-        gender: 0,
-        language: "zh_CN",
-        city: "",
-        province: "",
-        country: "",
-        avatar_url: &seed.avatar_url,
-        phone: user.phone.as_deref(),
-        openid: &seed.openid,
-        unionid: seed.unionid.as_deref(),
-    })?;
-    let object = UserObject {
-        id: &user.id,
-        username: None,
-        nickname: &seed.nickname,
-        company: "",
-        photo: &seed.avatar_url,
-        phone: user.phone.as_deref(),
-        email: None,
-        email_verified: false,
-        phone_verified: user.phone.is_some(),
-        blocked: false,
-        is_deleted: false,
-        logins_count: user.logins,
-        register_method: "oauth:app2wxapp",
-        unionid: seed.unionid.as_deref(),
-        openid: &seed.openid,
-        oauth,
-        metadata: "\"\"",
-        last_ip: "127.0.0.1",
-        last_login: rfc3339(user.at),
-        signed_up: rfc3339(user.signed_up),
-        token_expired_at: rfc3339(user.at + TOKEN_LIFETIME),
-        token: {
-            let random = random_hex(56);
-            let (header, signature) = random.split_at(48);
-            format!("emulator.{header}.{signature}")
-        },
-        user_pool_id: user.pool.as_str(),
-    };
-    const MESSAGE: &str = "获取用户信息成功";
-    match shape {
-        ResponseShape::Raw => serde_json::to_string(&object),
-        ResponseShape::Envelope => serde_json::to_string(&Envelope {
-            code: 200,
-            message: MESSAGE,
-            data: object,
-        }),
-        ResponseShape::EnvelopeStringData => serde_json::to_string(&Envelope {
-            code: 200,
-            message: MESSAGE,
-            data: serde_json::to_string(&object)?,
-        }),
-    }
-}
-
-fn rfc3339(at: SystemTime) -> String {
-    let at = time::OffsetDateTime::from(at);
-    let at = at
-        .replace_nanosecond(at.millisecond() as u32 * 1_000_000)
-        .unwrap_or(at);
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+/// The business code of an error answer, for the journal.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BusinessCode(pub(crate) i64);
 
 /// An error, answered in an error shape.
 pub(crate) struct ErrorReply {
