@@ -7,7 +7,10 @@ use std::time::Duration;
 use mini_program_login::{DEFAULT_TICKET_TTL, OriginalId, PoolId};
 
 use crate::clock::Clock;
-use crate::limits::{MAX_FIELD_CHARS, MAX_URL_CHARS, MAX_USERS};
+use crate::limits::{
+    BODY_TIMEOUT, HEADER_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS, MAX_FIELD_CHARS, MAX_URL_CHARS,
+    MAX_USERS,
+};
 
 /// One user pool the emulator serves.
 #[derive(Clone)]
@@ -236,6 +239,10 @@ pub struct EmulatorBuilder {
     pub(crate) error_shape: ErrorShape,
     pub(crate) clock: Clock,
     pub(crate) log_requests: bool,
+    pub(crate) header_timeout: Duration,
+    pub(crate) body_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
+    pub(crate) max_connections: usize,
 }
 
 impl EmulatorBuilder {
@@ -279,6 +286,40 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// How long a client may take to send a request's head; default
+    /// [`HEADER_TIMEOUT`](crate::limits::HEADER_TIMEOUT). Past it, the connection closes.
+    #[must_use]
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's body; default
+    /// [`BODY_TIMEOUT`](crate::limits::BODY_TIMEOUT). Past it, the answer is a 408 and
+    /// the connection closes.
+    #[must_use]
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may stay open with nothing sent either way; default
+    /// [`IDLE_TIMEOUT`](crate::limits::IDLE_TIMEOUT).
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How many connections may be open at once; default
+    /// [`MAX_CONNECTIONS`](crate::limits::MAX_CONNECTIONS). A new one past it closes
+    /// the one idle longest, so that new clients are served.
+    #[must_use]
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
         self
     }
 
@@ -341,6 +382,10 @@ impl Default for EmulatorBuilder {
             error_shape: ErrorShape::default(),
             clock: Clock::system(),
             log_requests: false,
+            header_timeout: HEADER_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
+            idle_timeout: IDLE_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
         }
     }
 }

@@ -66,6 +66,7 @@ mod faults;
 mod html;
 mod journal;
 pub mod limits;
+mod listener;
 mod mini_login;
 mod random;
 mod routes;

@@ -35,3 +35,16 @@ pub const MAX_FIELD_CHARS: usize = 64;
 
 /// The longest avatar URL or `redirect_uri`, in characters.
 pub const MAX_URL_CHARS: usize = 2048;
+
+/// How long a client may take to send a request's head, by default.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client may take to send a request's body, by default.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a connection may stay open with nothing sent either way, by default.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How many connections may be open at once, by default; a new one past it closes the
+/// one idle longest.
+pub const MAX_CONNECTIONS: usize = 512;

@@ -23,6 +23,7 @@ use crate::config::{EmulatorBuilder, ErrorShape, Fault, ResponseShape};
 use crate::error::ApiError;
 use crate::journal::{JournalEntry, kept, shown_path};
 use crate::limits::MAX_REQUEST_BODY;
+use crate::listener::{self, ConnectionLimits};
 use crate::mini_login::{MiniLoginResult, UserChoice};
 use crate::routes;
 use crate::state::Shared;
@@ -42,9 +43,14 @@ impl EmulatorBuilder {
             .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
+        let limits = ConnectionLimits {
+            header: self.header_timeout,
+            idle: self.idle_timeout,
+            max_connections: self.max_connections,
+        };
         let shared = Arc::new(Shared::new(self, addr.port()));
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), limits, stopped));
         Ok(Emulator {
             shared,
             addr,
@@ -234,24 +240,15 @@ impl fmt::Debug for BlockingEmulator {
     }
 }
 
-async fn serve(listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Receiver<()>) {
+async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    limits: ConnectionLimits,
+    stop: oneshot::Receiver<()>,
+) {
     let app = routes::router(Arc::clone(&shared))
         .layer(middleware::from_fn_with_state(shared, journal_and_limit));
-    let shutdown = async {
-        let _ = stop.await;
-    };
-    if let Err(error) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        #[allow(
-            clippy::print_stderr,
-            reason = "the server task has no caller to return to"
-        )]
-        {
-            eprintln!("mini-program-login-emulator: server error: {error}");
-        }
-    }
+    listener::serve(listener, app, limits, stop).await;
 }
 
 /// Reads the body under the cap, hands the route a body it can read whole, then
@@ -284,7 +281,9 @@ async fn journal_and_limit(
         code: None,
         duration: Default::default(),
     };
-    let capped = read_capped(body).await;
+    let capped = tokio::time::timeout(shared.body_timeout, read_capped(body))
+        .await
+        .unwrap_or(Capped::TimedOut);
     if let Capped::Whole(bytes) = &capped {
         entry.body_len = bytes.len();
         entry.body = bytes
@@ -303,15 +302,17 @@ async fn journal_and_limit(
             format!("the body is over {MAX_REQUEST_BODY} bytes"),
         ))
         .into_response(),
-        Capped::Broken => {
-            let mut response =
-                ErrorReply::new(ApiError::invalid_body("the body could not be read"))
-                    .into_response();
-            response
-                .headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            response
-        }
+        Capped::Unread => closing(ApiError::new(
+            413,
+            codes::BODY_TOO_LARGE,
+            format!("the body is over {MAX_REQUEST_BODY} bytes"),
+        )),
+        Capped::TimedOut => closing(ApiError::new(
+            408,
+            codes::BODY_TIMEOUT,
+            "the body did not arrive in time",
+        )),
+        Capped::Broken => closing(ApiError::invalid_body("the body could not be read")),
     };
     entry.status = response.status().as_u16();
     entry.code = response.extensions().get::<BusinessCode>().map(|c| c.0);
@@ -337,13 +338,30 @@ async fn journal_and_limit(
     response
 }
 
+/// An error answer after which the connection closes: the rest of the body is not read.
+fn closing(error: ApiError) -> Response {
+    let mut response = ErrorReply::new(error).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 enum Capped {
     Whole(Bytes),
+    /// Over the cap, read to its end so that the client reads the answer.
     TooLarge,
+    /// Far over the cap (declared or sent): not read to its end.
+    Unread,
+    TimedOut,
     Broken,
 }
 
 async fn read_capped(mut body: Body) -> Capped {
+    use http_body::Body as _;
+    if body.size_hint().lower() > DRAIN_LIMIT as u64 {
+        return Capped::Unread;
+    }
     let mut kept = Vec::new();
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
@@ -355,7 +373,7 @@ async fn read_capped(mut body: Body) -> Capped {
         };
         total = total.saturating_add(data.len());
         if total > DRAIN_LIMIT {
-            return Capped::Broken;
+            return Capped::Unread;
         }
         if total <= MAX_REQUEST_BODY {
             kept.extend_from_slice(&data);

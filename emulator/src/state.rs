@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The port it listens on, for the links it gives to itself.
     pub(crate) port: u16,
+    /// How long a request's body may take to arrive.
+    pub(crate) body_timeout: std::time::Duration,
     pub(crate) journal: Journal,
     pub(crate) clock: Clock,
     pub(crate) log_requests: bool,
@@ -75,6 +77,7 @@ impl Shared {
             }),
             journal: Journal::default(),
             port,
+            body_timeout: config.body_timeout,
             clock,
             log_requests: config.log_requests,
         }

@@ -264,3 +264,28 @@ fn the_vendors_id_as_a_pools_own_copy_is_refused() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot be the vendor's"), "{stderr}");
 }
+
+#[test]
+fn ctrl_c_stops_it_within_a_second_whatever_clients_are_doing() {
+    use std::io::Write as _;
+    let mut running = start(&["--no-secret", "--quiet"]);
+    let addr = running.base_url.trim_start_matches("http://").to_owned();
+    // A client part-way through a request head, one part-way through a body, and one
+    // idle.
+    let mut half_head = std::net::TcpStream::connect(&addr).unwrap();
+    half_head
+        .write_all(b"GET /__emulator/health HTTP/1.1\r\nx-half: ")
+        .unwrap();
+    let mut half_body = std::net::TcpStream::connect(&addr).unwrap();
+    half_body
+        .write_all(
+            format!("POST /oauth/app2wxapp/auth/{POOL} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{{").as_bytes(),
+        )
+        .unwrap();
+    let _idle = std::net::TcpStream::connect(&addr).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    assert!(interrupt_and_wait(&mut running).success());
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "stopped after {took:?}");
+}

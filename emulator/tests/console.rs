@@ -218,7 +218,10 @@ async fn each_answer_is_a_redirect_to_the_app_with_errcode_and_extmsg() {
     )
     .await;
     assert_eq!(location, "com.example.app:/oauth?errCode=-2");
-    assert_eq!(parse_callback_url(&location).err(), Some(LaunchError::Cancelled));
+    assert_eq!(
+        parse_callback_url(&location).err(),
+        Some(LaunchError::Cancelled)
+    );
 }
 
 #[tokio::test]

@@ -207,6 +207,17 @@ impl IntoResponse for ErrorReply {
     }
 }
 
+/// `error`'s body in the default shape, for an answer written by hand.
+pub(crate) fn error_json(error: &ApiError) -> String {
+    serde_json::to_string(&ApiCodeBody {
+        status_code: error.status,
+        api_code: error.code,
+        message: &error.message,
+        request_id: random_hex(8),
+    })
+    .unwrap_or_default()
+}
+
 /// `{"status": "ok"}`.
 #[derive(Serialize)]
 pub(crate) struct Health {
