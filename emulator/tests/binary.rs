@@ -12,6 +12,14 @@ use serde_json::{Value, json};
 const POOL: &str = "5e4cdd055df3df65dc58b97d";
 const SECRET: &str = "binary-test-secret-5a5a";
 
+/// The binary, in an environment without the secret's variable (which a developer's
+/// shell may have).
+fn emulator_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"));
+    command.env_remove("GENAUTH_POOL_SECRET");
+    command
+}
+
 struct Running {
     child: Child,
     base_url: String,
@@ -42,8 +50,11 @@ fn start_on(listen: &str, extra: &[&str]) -> Running {
 
 /// The binary with `args`, once it says where it listens.
 fn spawn(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .args(args)
+    spawn_with(emulator_command().args(args))
+}
+
+fn spawn_with(command: &mut Command) -> Running {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -184,10 +195,7 @@ fn a_pool_without_secret() {
 
 #[test]
 fn bad_arguments_exit_with_usage() {
-    let output = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .args(["--pool", POOL])
-        .output()
-        .unwrap();
+    let output = emulator_command().args(["--pool", POOL]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -198,10 +206,7 @@ fn bad_arguments_exit_with_usage() {
 
 #[test]
 fn help_lists_every_flag() {
-    let output = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let output = emulator_command().arg("--help").output().unwrap();
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     for flag in [
@@ -250,7 +255,7 @@ fn listening_beyond_loopback_is_warned_about() {
 
 #[test]
 fn the_vendors_id_as_a_pools_own_copy_is_refused() {
-    let output = Command::new(env!("CARGO_BIN_EXE_mini-program-login-emulator"))
+    let output = emulator_command()
         .args([
             "--pool",
             POOL,
@@ -288,4 +293,93 @@ fn ctrl_c_stops_it_within_a_second_whatever_clients_are_doing() {
     assert!(interrupt_and_wait(&mut running).success());
     let took = started.elapsed();
     assert!(took < Duration::from_secs(1), "stopped after {took:?}");
+}
+
+/// Exchanges a ticket minted for `pool` with `secret`; the HTTP status.
+fn exchange_with(running: &Running, pool: &str, secret: Option<&str>) -> u16 {
+    let client = reqwest::blocking::Client::new();
+    let launch = LaunchRequest::builder()
+        .pool(pool.parse().unwrap())
+        .from_app()
+        .use_self_wxapp(false)
+        .build();
+    let minted: Value = client
+        .post(format!("{}/__emulator/mini-login", running.base_url))
+        .json(&json!({"path": launch.path(), "outcome": "approve"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    client
+        .post(format!("{}/oauth/app2wxapp/auth/{pool}", running.base_url))
+        .json(&json!({"ticket": minted["ticket"], "secret": secret}))
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn the_secret_from_the_environment_stays_out_of_ps() {
+    let other = "0123456789abcdef01234567";
+    let mut running = spawn_with(
+        emulator_command()
+            .args([
+                "--listen=127.0.0.1:0",
+                "--pool",
+                POOL,
+                "--pool",
+                other,
+                "--quiet",
+            ])
+            .env("GENAUTH_POOL_SECRET", SECRET),
+    );
+    for pool in [POOL, other] {
+        assert_eq!(exchange_with(&running, pool, Some(SECRET)), 200, "{pool}");
+        assert_eq!(exchange_with(&running, pool, Some("wrong")), 403, "{pool}");
+    }
+    assert!(interrupt_and_wait(&mut running).success());
+    // With whitespace around it, it is refused, naming the variable and not the value.
+    let output = emulator_command()
+        .args(["--pool", POOL])
+        .env("GENAUTH_POOL_SECRET", format!("{SECRET}\r"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("GENAUTH_POOL_SECRET") && !stderr.contains(SECRET),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_config_file_serves_each_pool_as_it_says() {
+    let other = "0123456789abcdef01234567";
+    let dir = std::env::temp_dir().join(format!("mpl-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("emulator.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[[pool]]\nid = \"{POOL}\"\nsecret_env = \"MPL_TEST_POOL_SECRET\"\n\n[[pool]]\nid = \"{other}\"\nneeds_secret = false\n\n[[user]]\nopenid = \"oFromFile\"\nnickname = \"From File\"\n"
+        ),
+    )
+    .unwrap();
+    let mut running = spawn_with(
+        emulator_command()
+            .args(["--listen=127.0.0.1:0", "--quiet", "--config"])
+            .arg(&file)
+            .env("MPL_TEST_POOL_SECRET", SECRET),
+    );
+    assert_eq!(exchange_with(&running, POOL, Some(SECRET)), 200);
+    assert_eq!(exchange_with(&running, POOL, None), 401);
+    assert_eq!(exchange_with(&running, other, None), 200);
+    let users: Value = reqwest::blocking::get(format!("{}/__emulator/users", running.base_url))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(users[0]["openid"], "oFromFile");
+    assert!(interrupt_and_wait(&mut running).success());
+    let _ = std::fs::remove_dir_all(&dir);
 }
