@@ -221,10 +221,10 @@ pub(crate) fn dashboard(
         );
     }
     let mut users = String::new();
-    for user in &overview.users {
+    for (user, logins) in &overview.users {
         let _ = write!(
             users,
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{logins}</td></tr>",
             escape(&user.nickname),
             escape(user.openid()),
             user.phone.as_deref().map_or_else(|| "—".to_owned(), masked)
@@ -247,7 +247,7 @@ pub(crate) fn dashboard(
     let body = format!(
         "<header>mini-program-login emulator</header><main style=\"max-width:960px\">\
 <div class=\"card\"><h1>User pools</h1><table><tr><th>pool</th><th>needs secret</th><th>ticket TTL</th><th>own mini program</th><th></th></tr>{pools}</table></div>\
-<div class=\"card\"><h1>WeChat users</h1><table><tr><th>nickname</th><th>openid</th><th>phone</th></tr>{users}</table></div>\
+<div class=\"card\"><h1>WeChat users</h1><table><tr><th>nickname</th><th>openid</th><th>phone</th><th>logins</th></tr>{users}</table></div>\
 <div class=\"card\"><h1>Tickets</h1><p>{} live · {} used · {} expired</p></div>\
 <div class=\"card\"><h1>Latest requests</h1><table><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>code</th><th>took</th></tr>{requests}</table></div>\
 <p class=\"muted\">Refreshes every 3 seconds. JSON: <code>/__emulator/users</code>, <code>/__emulator/journal</code>; <code>POST /__emulator/reset</code> starts over.</p></main>",

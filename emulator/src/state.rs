@@ -52,7 +52,8 @@ pub(crate) struct LaunchShown {
 /// The state, as the dashboard shows it.
 pub(crate) struct Overview {
     pub(crate) pools: Vec<PoolConfig>,
-    pub(crate) users: Vec<WechatUser>,
+    /// Each user with their logins in every pool.
+    pub(crate) users: Vec<(WechatUser, u64)>,
     pub(crate) tickets: TicketCounts,
 }
 
@@ -189,7 +190,11 @@ impl Shared {
         pools.sort_by_key(PoolConfig::id);
         Overview {
             pools,
-            users: inner.users.all().cloned().collect(),
+            users: inner
+                .users
+                .with_logins()
+                .map(|(user, logins)| (user.clone(), logins))
+                .collect(),
             tickets: inner.tickets.counts(self.clock.now()),
         }
     }

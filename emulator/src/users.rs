@@ -25,6 +25,12 @@ pub(crate) struct User {
     accounts: HashMap<PoolId, Account>,
 }
 
+impl User {
+    fn logins(&self) -> u64 {
+        self.accounts.values().map(|a| a.logins).sum()
+    }
+}
+
 /// Why a user cannot be added.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AddError {
@@ -123,7 +129,11 @@ impl Users {
 
     /// Logins of the user with `openid`, in every pool.
     pub(crate) fn logins_count(&self, openid: &str) -> Option<u64> {
-        let user = self.all.get(self.position(Some(openid))?)?;
-        Some(user.accounts.values().map(|a| a.logins).sum())
+        self.all.get(self.position(Some(openid))?).map(User::logins)
+    }
+
+    /// Every user with their logins in every pool, in the order they were added.
+    pub(crate) fn with_logins(&self) -> impl Iterator<Item = (&WechatUser, u64)> {
+        self.all.iter().map(|u| (&u.seed, u.logins()))
     }
 }

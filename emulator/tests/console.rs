@@ -377,7 +377,7 @@ async fn the_dashboard_and_the_journal_show_a_login_that_just_happened() {
         "<code>5e4cdd055df3df65dc58b97d</code>",
         "0 live · 1 used · 0 expired",
         "/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d",
-        "138******00",
+        "<td>138******00</td><td>1</td>",
         "try a login",
         "http-equiv=\"refresh\"",
     ] {
