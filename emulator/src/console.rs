@@ -11,7 +11,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use mini_program_login::__protocol::{SHOWN_CHARS, shown};
+use mini_program_login::__protocol::{EMULATOR_PAGE_PATH, SHOWN_CHARS, emulator_page_query, shown};
 use mini_program_login::LaunchRequest;
 
 use crate::codes;
@@ -35,7 +35,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/__emulator/", get(dashboard).fallback(refused()))
         .route(
-            "/__emulator/mini-login/page",
+            EMULATOR_PAGE_PATH,
             get(page).post(submit).fallback(refused()),
         )
         .route(
@@ -285,15 +285,11 @@ async fn dashboard(State(shared): State<Arc<Shared>>) -> Response {
             Some(own) => launch.use_self_wxapp(true).user_name(own).build(),
             None => launch.use_self_wxapp(false).build(),
         };
-        let query = form_urlencoded::Serializer::new(String::new())
-            .append_pair("path", launch.path())
-            .append_pair(
-                "redirect_uri",
-                &format!("http://127.0.0.1:{port}/__emulator/"),
-            )
-            .append_pair("user_name", launch.user_name())
-            .finish();
-        format!("/__emulator/mini-login/page?{query}")
+        let back = format!("http://127.0.0.1:{port}/__emulator/");
+        format!(
+            "{EMULATOR_PAGE_PATH}?{}",
+            emulator_page_query(&launch, &back)
+        )
     };
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
+use mini_program_login::__protocol::EMULATOR_PAGE_PATH;
 use mini_program_login::OriginalId;
 
 use crate::config::{PoolConfig, WechatUser};
@@ -96,7 +97,7 @@ pub(crate) fn mini_login_page(screen: &Screen, asked: &Asked<'_>) -> String {
     };
     let body = format!(
         "<header>Mini Login · emulator</header><main>{card}\
-<form class=\"card\" method=\"post\" action=\"/__emulator/mini-login/page\">{form}</form>\
+<form class=\"card\" method=\"post\" action=\"{EMULATOR_PAGE_PATH}\">{form}</form>\
 <p class=\"muted\">This page stands in for WeChat's Mini Login on a device without WeChat. It sends the app back to <code>{}</code> with <code>errCode</code> and <code>extMsg</code>.</p></main>",
         escape(asked.redirect_uri)
     );

@@ -173,14 +173,10 @@ async fn a_login_walked_in_chromium_lands_on_the_app_and_exchanges_for_the_chose
         .unwrap();
     let (app, mut callbacks) = serve_callback().await;
     let redirect_uri = format!("http://{app}/callback?state=s1");
-    let page = format!(
-        "{}/__emulator/mini-login/page?{}",
-        emulator.base_url(),
-        form_urlencoded::Serializer::new(String::new())
-            .append_pair("path", Login::LAUNCH_PATH)
-            .append_pair("redirect_uri", &redirect_uri)
-            .finish()
-    );
+    // What an app's debug build opens instead of calling WeChat OpenSDK.
+    let page = Login::launch_request()
+        .emulator_page_url(&emulator.addr().to_string(), &redirect_uri)
+        .unwrap();
 
     let driver = Driver::start();
     let browser = driver.browser().await;

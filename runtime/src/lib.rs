@@ -65,7 +65,9 @@ pub mod __private;
 /// do. Not public API: no stability promise.
 #[doc(hidden)]
 pub mod __protocol {
-    pub use crate::launch::{Launch, LaunchPathError, read_launch_path};
+    pub use crate::launch::{
+        EMULATOR_PAGE_PATH, Launch, LaunchPathError, emulator_page_query, read_launch_path,
+    };
     pub use crate::protocol::{
         EXCHANGE_PATH, MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code,
         mini_program_opened, param,

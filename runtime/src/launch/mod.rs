@@ -5,7 +5,10 @@ mod read;
 
 use std::borrow::Cow;
 
-use crate::protocol::{MiniProgramType, OriginalId};
+use crate::protocol::{InvalidHost, MiniProgramType, OriginalId, normalize_emulator_host};
+
+/// The emulator's page standing in for Mini Login.
+pub const EMULATOR_PAGE_PATH: &str = "/__emulator/mini-login/page";
 
 pub use builder::{
     FromAppGiven, FromAppSet, LaunchRequestBuilder, PoolGiven, PoolSet, SelfWxappGiven,
@@ -76,6 +79,50 @@ impl LaunchRequest {
     pub fn program_type(&self) -> MiniProgramType {
         self.program_type
     }
+
+    /// The emulator's Mini Login page for this launch, for an app's debug build on a
+    /// simulator where WeChat cannot be installed: open it in `ASWebAuthenticationSession`
+    /// or a Custom Tab instead of calling OpenSDK, and hand the URL the page sends the
+    /// app back to (`redirect_uri` with `errCode` and `extMsg` added) to
+    /// [`parse_callback_url`](crate::parse_callback_url).
+    ///
+    /// `emulator` is `host:port`, as for
+    /// [`ExchangeClient::with_emulator`](crate::ExchangeClient::with_emulator):
+    /// `127.0.0.1:8787` from the iOS Simulator, `10.0.2.2:8787` from the Android
+    /// emulator. `redirect_uri` is the app's own URL (`myapp://login`); the emulator
+    /// refuses one that could take the ticket elsewhere.
+    ///
+    /// ```
+    /// # use mini_program_login::{mini_program_login, MiniProgramLogin};
+    /// #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+    /// struct Login;
+    ///
+    /// let page = Login::launch_request()
+    ///     .emulator_page_url("10.0.2.2:8787", "myapp://login")
+    ///     .unwrap();
+    /// assert!(page.starts_with("http://10.0.2.2:8787/__emulator/mini-login/page?path=%2Froutes"));
+    /// ```
+    pub fn emulator_page_url(
+        &self,
+        emulator: &str,
+        redirect_uri: &str,
+    ) -> Result<String, InvalidHost> {
+        let base = normalize_emulator_host(emulator)?;
+        Ok(format!(
+            "{base}{EMULATOR_PAGE_PATH}?{}",
+            emulator_page_query(self, redirect_uri)
+        ))
+    }
+}
+
+/// The query of the emulator's page for `launch`, sending the user back to
+/// `redirect_uri`.
+pub fn emulator_page_query(launch: &LaunchRequest, redirect_uri: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("path", launch.path())
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("user_name", launch.user_name())
+        .finish()
 }
 
 impl serde::Serialize for LaunchRequest {
@@ -98,6 +145,7 @@ impl serde::Serialize for MiniProgramType {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::PoolId;
 
     #[test]
     fn mini_program_type_codes() {
@@ -138,5 +186,58 @@ mod tests {
             serde_json::to_string(&req).unwrap(),
             r#"{"userName":"gh_a781a791e29e","path":"/routes/explore?x","miniProgramType":1}"#
         );
+    }
+
+    fn launch() -> LaunchRequest {
+        LaunchRequest::builder()
+            .pool(PoolId::parse("5e4cdd055df3df65dc58b97d").unwrap())
+            .from_app()
+            .use_self_wxapp(false)
+            .get_phone(true)
+            .build()
+    }
+
+    #[test]
+    fn the_page_url_carries_the_launch_and_the_app_url_each_encoded_once() {
+        let url = launch()
+            .emulator_page_url("10.0.2.2:8787", "myapp://login?state=a&b=c")
+            .unwrap();
+        let (base, query) = url.split_once('?').unwrap();
+        assert_eq!(base, "http://10.0.2.2:8787/__emulator/mini-login/page");
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("path".to_owned(), launch().path().to_owned()),
+                (
+                    "redirect_uri".to_owned(),
+                    "myapp://login?state=a&b=c".to_owned()
+                ),
+                ("user_name".to_owned(), "gh_a781a791e29e".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_emulator_is_host_and_port_as_for_the_exchange_client() {
+        assert!(
+            launch()
+                .emulator_page_url("[::1]:8787", "myapp://x")
+                .is_ok()
+        );
+        for bad in [
+            "10.0.2.2",
+            "http://10.0.2.2:8787",
+            "10.0.2.2:8787/x",
+            "",
+            ":8787",
+        ] {
+            assert!(
+                launch().emulator_page_url(bad, "myapp://x").is_err(),
+                "{bad}"
+            );
+        }
     }
 }
