@@ -195,3 +195,33 @@ fn inside_spawn_blocking_the_advice_in_the_error_works() {
     }
     assert!(user.is_ok(), "{user:?}");
 }
+
+/// Runtimes of one thread each, driven only while they exchange (a synchronous server
+/// with a runtime per worker), and runtimes that end: an exchange on one never waits on
+/// or fails for a connection another runtime opened.
+#[test]
+fn runtimes_taken_in_turn_or_ended_do_not_hold_up_each_other() {
+    let emulator = emulator().start_blocking().unwrap();
+    let client = client(&emulator).with_timeout(Duration::from_secs(2));
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let (first, second) = (runtime(), runtime());
+    for round in 0..3 {
+        for (name, runtime) in [("first", &first), ("second", &second)] {
+            let result = runtime.block_on(client.exchange(ticket(&emulator)));
+            assert!(result.is_ok(), "round {round}, {name}: {result:?}");
+        }
+        let ended = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = ended.block_on(client.exchange(ticket(&emulator)));
+        assert!(result.is_ok(), "round {round}, ended: {result:?}");
+        drop(ended);
+    }
+}

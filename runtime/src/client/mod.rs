@@ -49,8 +49,9 @@ pub const USER_AGENT: &str = concat!("mini-program-login/", env!("CARGO_PKG_VERS
 /// Made by the configuration (`L::exchange_client(secret)` or
 /// `L::public_exchange_client()`) or, for pools known only at run time, by
 /// [`ExchangeClient::new`]. Making one costs microseconds: every client sends through
-/// one HTTP client per process (built on the first exchange, with its TLS roots and
-/// connection pool), unless given its own with
+/// one HTTP client per tokio runtime (built on the runtime's first exchange, with its
+/// TLS roots and connection pool; a connection is served by the runtime that opened
+/// it, so none is shared between runtimes), unless given its own with
 /// [`with_http_client`](Self::with_http_client). Making one per request is fine;
 /// keeping one per pool is as good.
 ///
@@ -175,10 +176,10 @@ impl ExchangeClient {
         let exchange = async {
             let request = self.request(&ticket)?;
             let http = match &self.http {
-                Some(http) => http,
-                None => http::shared()?,
+                Some(http) => http.clone(),
+                None => http::for_this_runtime()?,
             };
-            let answer = send::post(http, request, &trace).await?;
+            let answer = send::post(&http, request, &trace).await?;
             self.read(&answer, &ticket)
         };
         let result = trace.instrument(exchange).await;
