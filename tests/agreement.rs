@@ -83,6 +83,9 @@ const TABLE: &[Row] = &[
     launch(POOL, true, Some(OWN), Some("/pages/login?x=1"), false),
     launch(POOL, true, Some(OWN), Some("/pages/login#top"), false),
     launch(POOL, true, Some(OWN), Some("/pages/ login"), false),
+    launch(POOL, true, Some(OWN), Some("//evil.example/login"), false),
+    launch(POOL, true, Some(OWN), Some("/pages/\u{200B}login"), false),
+    launch(POOL, true, Some(OWN), Some("/pages/\u{202E}login"), false),
     // Host spellings.
     host("https://core.genauth.ai", true),
     host("HTTPS://Core.GenAuth.ai", true),

@@ -279,24 +279,73 @@ fn nothing_printed_or_traced_holds_a_secret() {
 }
 
 /// What an echoing server puts back: the ticket and the secret as sent, JSON-escaped
-/// (serde's way and Go's), percent-encoded and in base64, and a phone number spelled
-/// the international way.
-fn echoes(ticket: &str, secret: &str) -> Vec<String> {
+/// (serde's way, Go's, and twice over), percent-encoded (once and twice), as HTML
+/// entities, in upper case, in hex, in base64 (alone, inside a larger text, escaped,
+/// twice over), split by an invisible or a control character; and a phone number
+/// spelled in each way people and servers spell one. Each pair is what the server
+/// writes and what must not be shown (a control character is shown as U+FFFD).
+fn echoes(ticket: &str, secret: &str) -> Vec<(String, String)> {
     use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     let mut forms = Vec::new();
     for value in [ticket, secret] {
         let json = serde_json::to_string(value).unwrap();
-        forms.push(value.to_owned());
-        forms.push(json.trim_matches('"').to_owned());
-        forms.push(
+        let percent: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        let split_at = value.char_indices().nth(4).unwrap().0;
+        let (head, tail) = value.split_at(split_at);
+        let base64_inside = STANDARD.encode(format!("t={value}"));
+        for written in [
+            value.to_owned(),
+            json.trim_matches('"').to_owned(),
             json.trim_matches('"')
                 .replace('&', "\\u0026")
                 .replace('<', "\\u003c")
                 .replace('>', "\\u003e"),
-        );
-        forms.push(form_urlencoded::byte_serialize(value.as_bytes()).collect());
-        forms.push(base64::engine::general_purpose::STANDARD.encode(value));
-        forms.push(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value));
+            serde_json::to_string(&json).unwrap(),
+            percent.clone(),
+            form_urlencoded::byte_serialize(percent.as_bytes()).collect(),
+            value
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;"),
+            value.to_uppercase(),
+            value.bytes().map(|b| format!("{b:02X}")).collect(),
+            STANDARD.encode(value),
+            URL_SAFE_NO_PAD.encode(value),
+            STANDARD.encode(value).replace('/', "\\/"),
+            STANDARD.encode(STANDARD.encode(value)),
+            base64_inside.clone(),
+            format!("{head}\u{200B}{tail}"),
+        ] {
+            forms.push((written.clone(), written));
+        }
+        // The part of the base64 of a larger text that carries the value.
+        forms.push((
+            base64_inside.clone(),
+            base64_inside[4..base64_inside.len() - 4].to_owned(),
+        ));
+        forms.push((
+            format!("{head}\u{0}{tail}"),
+            format!("{head}\u{FFFD}{tail}"),
+        ));
+        forms.push((
+            format!("{head}\r\n{tail}"),
+            format!("{head}\u{FFFD}\u{FFFD}{tail}"),
+        ));
+    }
+    for phone in [
+        "+86 138-0013-8000",
+        "0086 139 1234 5678",
+        "１３９１２３４５６７８",
+        "139\u{3000}1234\u{3000}5678",
+        "139–1234–5678",
+        "139_1234_5678",
+        "139%201234%205678",
+        "139 - 1234 - 5678",
+        "139 1234 5678 (2)",
+    ] {
+        forms.push((phone.to_owned(), phone.to_owned()));
     }
     forms
 }
@@ -306,14 +355,14 @@ fn echoes(ticket: &str, secret: &str) -> Vec<String> {
 /// `nickname` and unknown fields, an HTML error page. The failures, and the user.
 async fn echoed(printed: &mut Printed) -> Vec<ExchangeError> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    const TICKET: &str = "tkt/Echo+=&é<9z>";
-    const ECHO_SECRET: &str = "s3cr&t<pool>=é+/x";
+    const TICKET: &str = "tkt/Echo+=&\\<9z>\"q";
+    const ECHO_SECRET: &str = "s3cr&t<pool>=\\é+/x";
     let forms = echoes(TICKET, ECHO_SECRET);
-    for form in &forms {
-        printed.forbid(form);
+    for (_, shown) in &forms {
+        printed.forbid(shown);
     }
-    printed.forbid("+86 138-0013-8000");
-    let echo = format!("{} +86 138-0013-8000", forms.join(" | "));
+    let written: Vec<&str> = forms.iter().map(|(written, _)| written.as_str()).collect();
+    let echo = written.join(" | ");
     let json_echo = serde_json::to_string(&echo).unwrap();
     let near_cap = serde_json::to_string(&format!(
         "{echo} {} {echo}",
@@ -335,7 +384,7 @@ async fn echoed(printed: &mut Printed) -> Vec<ExchangeError> {
             format!(
                 r#"{{"statusCode":403,"apiCode":2612,"message":{near_cap},"requestId":{:?}}}"#,
                 // The ticket in URL-safe base64: made of what ids are made of.
-                forms[5]
+                forms[10].0
             ),
         ),
         (

@@ -210,12 +210,14 @@ fn store<T>(
 fn page_problem(error: &InvalidPage) -> &'static str {
     match error {
         InvalidPage::NoLeadingSlash => {
-            "`path` must start with `/`, e.g. `path = \"/routes/explore\"`"
+            "`path` must start with a single `/`, e.g. `path = \"/routes/explore\"`"
         }
         InvalidPage::Query => {
             "`path` is the page only: leave out `?` and the query, the launch parameters are added for you"
         }
         InvalidPage::Fragment => "`path` must not contain `#`",
-        InvalidPage::Whitespace => "`path` must not contain whitespace or control characters",
+        InvalidPage::Whitespace => {
+            "`path` must not contain whitespace, control or invisible characters"
+        }
     }
 }

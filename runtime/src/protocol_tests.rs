@@ -216,6 +216,9 @@ fn pages() {
         ("/routes/explore#top", InvalidPage::Fragment),
         ("/routes/ explore", InvalidPage::Whitespace),
         ("/routes/explore\u{7}", InvalidPage::Whitespace),
+        ("/a\u{202E}b", InvalidPage::Whitespace),
+        ("/a\u{200B}b", InvalidPage::Whitespace),
+        ("//evil.example/x", InvalidPage::NoLeadingSlash),
     ] {
         assert_eq!(Page::parse(bad), Err(error), "{bad:?}");
     }

@@ -88,6 +88,6 @@ mod tests {
         let error = serde_json::from_str::<Page>("\"pages\"")
             .unwrap_err()
             .to_string();
-        assert!(error.contains("starts with `/`"), "{error}");
+        assert!(error.contains("starts with a single `/`"), "{error}");
     }
 }

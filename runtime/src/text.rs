@@ -1,18 +1,17 @@
 //! Text from outside (a server's message, a refusal from Mini Login) made safe to show:
 //! bounded, and without the characters that forge a log line or turn text around.
 
+pub(crate) use crate::protocol::is_invisible;
+
 /// How many characters of outside text a `Display` or `Debug` shows.
 pub const SHOWN_CHARS: usize = 300;
 
 /// A character that must not reach a terminal or a log: a control character (CR and
 /// LF forge a log line, ESC starts an ANSI sequence), a line or paragraph separator,
-/// or a bidirectional formatting character (U+202E turns the text after it around).
+/// a bidirectional formatting character (U+202E turns the text after it around), or
+/// an invisible one (it hides what it splits).
 pub(crate) fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_invisible(c)
 }
 
 /// `text` as it may be shown: each unsafe character replaced by U+FFFD, and cut after
@@ -46,6 +45,10 @@ mod tests {
             "a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"
         );
         assert_eq!(shown("用户取消授权", 100), "用户取消授权");
+        assert_eq!(
+            shown("a\u{200B}b\u{FEFF}c\u{E0041}", 100),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::text::shown;
+
 /// Why the ticket could not be exchanged for the user.
 ///
 /// Text that came from the server (`message`, `request_id`, the excerpts) is kept
@@ -214,9 +216,30 @@ impl TransportError {
     }
 }
 
+impl TransportError {
+    /// The innermost error of the chain (an I/O, TLS or HTTP parsing error), which says
+    /// what happened where `what` says only which step failed.
+    fn root_cause(&self) -> Option<&(dyn StdError + 'static)> {
+        let mut cause = self.source()?;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        Some(cause)
+    }
+}
+
+/// The characters of the root cause a `Display` shows.
+const CAUSE_CHARS: usize = 160;
+
 impl fmt::Display for TransportError {
+    /// The step that failed, and the root cause: `the request failed (connection closed
+    /// before message completed)`. The whole chain is in [`source`](StdError::source).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.what)
+        f.write_str(self.what)?;
+        match self.root_cause() {
+            Some(cause) => write!(f, " ({})", shown(&cause.to_string(), CAUSE_CHARS)),
+            None => Ok(()),
+        }
     }
 }
 

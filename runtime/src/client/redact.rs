@@ -1,8 +1,11 @@
 //! Text that may reach an error message or `Debug` output, with every credential and
-//! phone number taken out: the ticket and secret of the request in any form a server
-//! may echo them, values under sensitive JSON keys, phone numbers however spelled and
-//! long digit runs, and JWT-like tokens. Then bounded and cleaned of control
-//! characters ([`crate::text`]).
+//! phone number taken out: the ticket and secret of the request in the forms a server
+//! echoes them, values under sensitive JSON keys, numbers of seven digits or more
+//! however spelled ([`numbers`]), and JWT-like tokens; then bounded and cleaned of
+//! control characters ([`crate::text`]). What is left is checked once more for any
+//! run of the ticket or secret in any other form ([`echo`]): text that still holds
+//! one is withheld whole. Only the start of a server's text is read, so that the cost
+//! is bounded whatever it sends.
 
 #![allow(
     clippy::indexing_slicing,
@@ -11,14 +14,22 @@
 
 use base64::Engine as _;
 
+mod echo;
+pub(crate) mod numbers;
+
+use self::echo::Echoes;
+use self::numbers::{has_masked_number, mask_numbers};
 use crate::text::{SHOWN_CHARS, shown};
 
 /// How many characters of a body an error keeps.
 const EXCERPT_CHARS: usize = 200;
 
-/// Digit runs at least this long are masked: every mobile number is, no status code,
-/// HTTP version or short count is.
-const PHONE_DIGITS: usize = 7;
+/// The bytes of a server's text that are read: enough for the characters shown, each
+/// escaped as long as JSON escapes one.
+const READ_BYTES: usize = 4 * 1024;
+
+/// What stands for text that still holds a run of the ticket or the secret.
+pub(crate) const WITHHELD: &str = "[withheld: it may hold the ticket or the secret]";
 
 /// The longest `requestId` kept; GenAuth's are short hex ids.
 const REQUEST_ID_CHARS: usize = 64;
@@ -53,6 +64,11 @@ impl Known<'_> {
             .filter(|value| !value.is_empty())
     }
 
+    /// The net for any other form of them.
+    fn echoes(&self) -> Echoes {
+        Echoes::of(self.values())
+    }
+
     /// Their base64 forms (standard and URL-safe, with and without padding), which a
     /// server may echo from a credential it decoded or encoded.
     fn base64_forms(&self) -> Vec<String> {
@@ -77,43 +93,69 @@ impl Known<'_> {
 /// characters escaped as a server may echo it: JSON's `\\uXXXX` (either case; serde
 /// escapes little, Go escapes `&`, Python every non-ASCII character), `\\"`, `\\\\`
 /// or `\\/`, percent-encoding (`%XX` per byte, either case), or `+` for a space.
+///
+/// The search is bounded: past [`SEARCH_STEPS`] ways tried in all, the rest of `text`
+/// is taken as a match, so that it is redacted rather than searched for long.
 fn find_written(text: &str, value: &str) -> Option<(usize, usize)> {
-    text.char_indices()
-        .find_map(|(at, _)| written_at(text.as_bytes(), at, value).map(|end| (at, end)))
+    let value: Vec<char> = value.chars().collect();
+    let mut total = SEARCH_STEPS;
+    text.char_indices().find_map(|(at, _)| {
+        // Each character is written in one byte at least.
+        if text.len() - at < value.len() {
+            return None;
+        }
+        let mut budget = MATCH_STEPS.min(total);
+        let found = written_at(text.as_bytes(), at, &value, &mut budget).map(|end| (at, end));
+        total -= MATCH_STEPS.min(total) - budget;
+        if total == 0 {
+            return Some((at, text.len()));
+        }
+        found
+    })
 }
 
-/// Where `value` ends if it is written at `at`.
-fn written_at(text: &[u8], mut at: usize, value: &str) -> Option<usize> {
+/// The most ways of writing a character tried from one place in a text: `\\\\` may be
+/// a raw backslash or the start of an escape, so a match backtracks, within bounds.
+const MATCH_STEPS: usize = 4096;
+
+/// The most ways tried in one search.
+const SEARCH_STEPS: usize = 200_000;
+
+/// Where `value` ends if it is written at `at`, trying each way of writing each
+/// character.
+fn written_at(text: &[u8], at: usize, value: &[char], budget: &mut usize) -> Option<usize> {
+    let Some((&c, rest)) = value.split_first() else {
+        return Some(at);
+    };
+    let tail = text.get(at..)?;
     let mut utf8 = [0u8; 4];
     let mut utf16 = [0u16; 2];
-    for c in value.chars() {
-        let rest = text.get(at..)?;
-        let raw = c.encode_utf8(&mut utf8).as_bytes();
-        let short_escape: &[u8] = match c {
-            '"' => b"\\\"",
-            '\\' => b"\\\\",
-            '/' => b"\\/",
-            _ => b"",
-        };
-        let len = if rest.starts_with(raw) {
-            raw.len()
-        } else if !short_escape.is_empty() && rest.starts_with(short_escape) {
-            short_escape.len()
-        } else if c == ' ' && rest.starts_with(b"+") {
-            1
-        } else if let Some(len) = escapes(
-            rest,
+    let raw = c.encode_utf8(&mut utf8).as_bytes();
+    let short_escape: &[u8] = match c {
+        '"' => b"\\\"",
+        '\\' => b"\\\\",
+        '/' => b"\\/",
+        _ => b"",
+    };
+    let ways = [
+        tail.starts_with(raw).then_some(raw.len()),
+        (!short_escape.is_empty() && tail.starts_with(short_escape)).then_some(short_escape.len()),
+        (c == ' ' && tail.starts_with(b"+")).then_some(1),
+        escapes(
+            tail,
             c.encode_utf16(&mut utf16).iter().map(|u| u32::from(*u)),
             b"\\u",
             4,
-        ) {
-            len
-        } else {
-            escapes(rest, raw.iter().map(|b| u32::from(*b)), b"%", 2)?
-        };
-        at += len;
+        ),
+        escapes(tail, raw.iter().map(|b| u32::from(*b)), b"%", 2),
+    ];
+    for len in ways.into_iter().flatten() {
+        *budget = budget.checked_sub(1)?;
+        if let Some(end) = written_at(text, at + len, rest, budget) {
+            return Some(end);
+        }
     }
-    Some(at)
+    None
 }
 
 /// The length of escapes of `values` at the start of `text`: each `prefix` and then
@@ -139,32 +181,52 @@ fn escapes(
     Some(at)
 }
 
+/// The start of `text` that is read: [`READ_BYTES`], cut on a character boundary.
+fn read_part(text: &str) -> &str {
+    let mut end = text.len().min(READ_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+/// `text` redacted, bounded to `max` characters and cleaned; withheld whole if what
+/// would be shown still holds a run of the ticket or the secret.
+fn guarded(text: &str, known: Known<'_>, max: usize) -> String {
+    let text = shown(&redact(read_part(text), known), max);
+    if known.echoes().found_in(&text) {
+        WITHHELD.to_owned()
+    } else {
+        text
+    }
+}
+
 /// Server text for an error: redacted, then bounded and cleaned.
 pub(crate) fn server_text(text: &str, known: Known<'_>) -> String {
-    shown(&redact(text, known), SHOWN_CHARS)
+    guarded(text, known, SHOWN_CHARS)
 }
 
 /// The start of a body, redacted, bounded and cleaned, for an error message.
 pub(crate) fn excerpt(body: &[u8], known: Known<'_>) -> String {
-    shown(
-        &redact(&String::from_utf8_lossy(body), known),
-        EXCERPT_CHARS,
-    )
+    let read = body.get(..body.len().min(READ_BYTES)).unwrap_or_default();
+    guarded(&String::from_utf8_lossy(read), known, EXCERPT_CHARS)
 }
 
-/// A `requestId` worth keeping: short, made of the characters ids are made of, and
-/// sharing no run of eight characters with the ticket or the secret (a server that
-/// echoes the ticket as its request id must not put it in an error).
+/// A `requestId` worth keeping: short, made of the characters ids are made of, with no
+/// number a phone could be, no token, and no run of the ticket or the secret in any
+/// form (a server that echoes the ticket as its request id must not put it in an
+/// error).
 pub(crate) fn request_id(id: &str, known: Known<'_>) -> Option<String> {
     let looks_like_an_id = !id.is_empty()
         && id.len() <= REQUEST_ID_CHARS
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
-    if !looks_like_an_id {
+    if !looks_like_an_id || has_masked_number(id) || mask_jwt_like(id) != id {
         return None;
     }
     let shares_a_run = |value: &str| {
+        let (id, value) = (id.to_ascii_lowercase(), value.to_ascii_lowercase());
         id.as_bytes()
             .windows(8.min(id.len()))
             .any(|run| value.as_bytes().windows(run.len()).any(|w| w == run))
@@ -172,7 +234,8 @@ pub(crate) fn request_id(id: &str, known: Known<'_>) -> Option<String> {
     let echoed = known
         .values()
         .any(|value| shares_a_run(value) || find_written(id, value).is_some())
-        || known.base64_forms().iter().any(|form| shares_a_run(form));
+        || known.base64_forms().iter().any(|form| shares_a_run(form))
+        || known.echoes().found_in(id);
     (!echoed).then(|| id.to_owned())
 }
 
@@ -194,68 +257,7 @@ pub(crate) fn redact(text: &str, known: Known<'_>) -> String {
     for form in known.base64_forms() {
         text = text.replace(&form, REDACTED);
     }
-    let text = mask_phone_spans(&text, looks_like_a_phone);
-    mask_digit_runs(&mask_jwt_like(&redact_sensitive_values(&text)))
-}
-
-/// A phone number however spelled, without knowing it: a Chinese mobile number (11
-/// digits from `13` to `19`, with or without `86`), or any number written with `+`
-/// and 8 to 15 digits (E.164).
-fn looks_like_a_phone(digits: &str, plus: bool) -> bool {
-    let national = digits
-        .strip_prefix("86")
-        .filter(|n| n.len() == 11)
-        .unwrap_or(digits);
-    let mobile = national.len() == 11
-        && national.starts_with('1')
-        && national
-            .as_bytes()
-            .get(1)
-            .is_some_and(|d| (b'3'..=b'9').contains(d));
-    mobile || (plus && (8..=15).contains(&digits.len()))
-}
-
-/// Replaces every run of digits, with up to two separators between them
-/// (`139 1234 5678`, `(139) 1234-5678`), whose digits `is_phone` says are a phone
-/// number; it is also told whether a `+` came first.
-fn mask_phone_spans(text: &str, is_phone: impl Fn(&str, bool) -> bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
-        out.push_str(&rest[..start]);
-        let from = &rest[start..];
-        let bytes = from.as_bytes();
-        let (mut i, mut end) = (0, 0);
-        while i < bytes.len() {
-            if bytes[i].is_ascii_digit() {
-                i += 1;
-                end = i;
-                continue;
-            }
-            // At most two separators in a row, then a digit: `) ` in `(138) 0013`.
-            let is_separator = |b: &u8| matches!(b, b' ' | b'-' | b'.' | b'(' | b')');
-            let separators = bytes[i..]
-                .iter()
-                .take(2)
-                .take_while(|b| is_separator(b))
-                .count();
-            if separators > 0 && bytes.get(i + separators).is_some_and(u8::is_ascii_digit) {
-                i += separators;
-            } else {
-                break;
-            }
-        }
-        let span = &from[..end];
-        let digits: String = span.chars().filter(char::is_ascii_digit).collect();
-        if is_phone(&digits, out.ends_with('+')) {
-            out.push_str(REDACTED);
-        } else {
-            out.push_str(span);
-        }
-        rest = &from[end..];
-    }
-    out.push_str(rest);
-    out
+    mask_numbers(&mask_jwt_like(&redact_sensitive_values(&text)), REDACTED)
 }
 
 /// Replaces the string value after any `"<sensitive key>"` followed by `:`.
@@ -308,15 +310,6 @@ fn string_end(s: &str) -> Option<usize> {
         }
     }
     None
-}
-
-fn mask_digit_runs(text: &str) -> String {
-    // Digits are ASCII: a run's length in bytes is its length in characters.
-    replace_runs(
-        text,
-        |c| c.is_ascii_digit(),
-        |run| (run.len() >= PHONE_DIGITS).then(|| "#".repeat(run.len())),
-    )
 }
 
 /// JWTs (`eyJ…`) and other long dotted base64url runs.

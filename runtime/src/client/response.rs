@@ -72,12 +72,15 @@ pub(crate) fn interpret(
 }
 
 /// The business code if the object is a GenAuth error: `code` or `statusCode` other
-/// than 200, or an `apiCode` with no user in sight.
+/// than 200 (a `code` of 0 beside a user is a success too, as some deployments write
+/// it), or an `apiCode` with no user in sight. A code may be written as a number
+/// (`2602`, `2602.0`) or as a string of one (`"2602"`).
 fn error_code(object: &Map<String, Value>) -> Option<i64> {
-    let number = |key: &str| object.get(key).and_then(Value::as_i64);
+    let number = |key: &str| object.get(key).and_then(code_number);
     let api_code = number("apiCode");
-    let failed = |key: &str| number(key).is_some_and(|c| c != OK);
     let has_user = object.contains_key("data") || object.contains_key("_id");
+    let failed =
+        |key: &str| number(key).is_some_and(|c| c != OK && !(c == 0 && key == "code" && has_user));
     if failed("code") || failed("statusCode") || (api_code.is_some() && !has_user) {
         api_code
             .or_else(|| number("code"))
@@ -87,12 +90,46 @@ fn error_code(object: &Map<String, Value>) -> Option<i64> {
     }
 }
 
+/// A code written as an integer, a float with no fraction, or a string holding one.
+fn code_number(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn interpret_json(status: u16, body: &str) -> Result<UserInfo, ExchangeError> {
         interpret(status, body.as_bytes(), Known::default())
+    }
+
+    #[test]
+    fn codes_written_as_strings_or_floats_are_codes() {
+        for body in [
+            r#"{"code":"2602","message":"used"}"#,
+            r#"{"code":2602.0,"message":"used"}"#,
+            r#"{"statusCode":"400","apiCode":"2602","message":"used"}"#,
+        ] {
+            match interpret_json(200, body) {
+                Err(ExchangeError::Api { code, .. }) => assert_eq!(code, 2602, "{body}"),
+                other => panic!("{body}: {other:?}"),
+            }
+        }
+        let user = interpret_json(200, r#"{"code":0,"message":"ok","data":{"_id":"u1"}}"#).unwrap();
+        assert_eq!(user.id, "u1");
+        assert!(matches!(
+            interpret_json(200, r#"{"code":0,"message":"no"}"#),
+            Err(ExchangeError::Api { code: 0, .. })
+        ));
     }
 
     #[test]

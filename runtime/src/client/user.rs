@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::fields::{FieldError, Fields};
+use super::redact::numbers::may_be_a_phone;
 use crate::text::shown;
 
 /// The user GenAuth logged in, from the exchange's answer.
@@ -230,8 +231,22 @@ const ID_CHARS: usize = 64;
 impl fmt::Debug for Id<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(id) => write!(f, "Some({:?})", shown(id, ID_CHARS)),
+            Some(id) => write!(f, "Some({:?})", ShownId(id)),
             None => f.write_str("None"),
+        }
+    }
+}
+
+/// An id as `Debug` shows it: bounded and cleaned, or only its length when it may be a
+/// phone number (a server is free to use one as an id).
+struct ShownId<'a>(&'a str);
+
+impl fmt::Debug for ShownId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if may_be_a_phone(self.0) {
+            write!(f, "[{} chars]", self.0.chars().count())
+        } else {
+            write!(f, "{:?}", shown(self.0, ID_CHARS))
         }
     }
 }
@@ -241,7 +256,7 @@ impl fmt::Debug for UserInfo {
     /// fields in `extra` (their names are the server's text too).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UserInfo")
-            .field("id", &shown(&self.id, ID_CHARS))
+            .field("id", &ShownId(&self.id))
             .field("unionid", &Id(self.unionid.as_deref()))
             .field("openid", &Id(self.openid.as_deref()))
             .field("username", &text(&self.username))

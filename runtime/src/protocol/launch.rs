@@ -140,13 +140,14 @@ impl fmt::Display for MiniProgramType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidPage {
-    /// It does not start with `/`.
+    /// It does not start with `/`, or starts with `//`.
     NoLeadingSlash,
     /// It has a query: the launch parameters are added to the page, not given with it.
     Query,
     /// It has a fragment.
     Fragment,
-    /// It has whitespace or control characters.
+    /// It has whitespace, control or invisible characters (a zero-width space, a
+    /// bidirectional override).
     Whitespace,
 }
 
@@ -154,21 +155,23 @@ impl fmt::Display for InvalidPage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::NoLeadingSlash => {
-                "a mini program page starts with `/`, such as `/routes/explore`"
+                "a mini program page starts with a single `/`, such as `/routes/explore`"
             }
             Self::Query => {
                 "a mini program page has no `?` or query: the launch parameters are added to it"
             }
             Self::Fragment => "a mini program page has no `#`",
-            Self::Whitespace => "a mini program page has no whitespace or control characters",
+            Self::Whitespace => {
+                "a mini program page has no whitespace, control or invisible characters"
+            }
         })
     }
 }
 
 impl std::error::Error for InvalidPage {}
 
-/// A mini program page to open, such as `/routes/explore`: starts with `/`, without a
-/// query, a fragment, whitespace or control characters.
+/// A mini program page to open, such as `/routes/explore`: starts with one `/`, without
+/// a query, a fragment, whitespace, control or invisible characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Page(Cow<'static, str>);
 
@@ -214,15 +217,45 @@ impl fmt::Display for Page {
     }
 }
 
-/// The page rule alone: starts with `/`; no `?`, `#`, whitespace or control characters.
+/// A character nothing shows: a soft hyphen, a zero-width or joining character, a
+/// bidirectional mark or override, a byte-order mark, a tag or variation selector.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// The page rule alone: starts with one `/`; no `?`, `#`, whitespace, control or
+/// invisible characters.
 fn check_page(page: &str) -> Result<(), InvalidPage> {
-    if !page.starts_with('/') {
+    if !page.starts_with('/') || page.starts_with("//") {
         Err(InvalidPage::NoLeadingSlash)
     } else if page.contains('?') {
         Err(InvalidPage::Query)
     } else if page.contains('#') {
         Err(InvalidPage::Fragment)
-    } else if page.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    } else if page
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
+    {
         Err(InvalidPage::Whitespace)
     } else {
         Ok(())

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::protocol::{DEFAULT_TICKET_TTL_SECS, SUCCESS_CODE, err_code};
-use crate::text::{SHOWN_CHARS, is_unsafe, shown};
+use crate::text::{SHOWN_CHARS, shown};
 
 /// The longest `extMsg` accepted. Longer input is refused before it is scanned.
 pub const MAX_EXT_MSG_LEN: usize = 16 * 1024;
@@ -112,9 +112,10 @@ pub enum MalformedReason {
         /// Its length in bytes.
         len: usize,
     },
-    /// `code` is 200 but `ticket` has whitespace or control characters, which no
-    /// ticket has (`ticket=+` is a space, `ticket=%00` a NUL).
-    #[error("`code` is 200 but the `ticket` has whitespace or control characters")]
+    /// `code` is 200 but `ticket` has a character other than visible ASCII (`!` to
+    /// `~`): whitespace (`ticket=+` is a space), a control character (`ticket=%00`), an
+    /// invisible or look-alike one. GenAuth's tickets are visible ASCII.
+    #[error("`code` is 200 but the `ticket` has characters other than visible ASCII")]
     UnprintableTicket,
 }
 
@@ -227,19 +228,22 @@ pub enum InvalidTicket {
         /// Its length in bytes.
         len: usize,
     },
-    /// The ticket has whitespace or control characters, which no ticket has.
-    #[error("the ticket has whitespace or control characters")]
+    /// The ticket has a character other than visible ASCII (`!` to `~`): whitespace, a
+    /// control character, an invisible or look-alike one. GenAuth's tickets are
+    /// visible ASCII.
+    #[error("the ticket has characters other than visible ASCII")]
     Unprintable,
 }
 
-/// A ticket is non-empty printable text, without whitespace, control or
-/// bidirectional-formatting characters, and no longer than an `extMsg`.
+/// A ticket is non-empty visible ASCII, no longer than an `extMsg`: nothing that
+/// cannot be seen (a zero-width space, a byte-order mark, a tag character), nothing
+/// that looks like something else.
 fn check_ticket(value: &str) -> Result<(), InvalidTicket> {
     if value.is_empty() {
         Err(InvalidTicket::Empty)
     } else if value.len() > MAX_EXT_MSG_LEN {
         Err(InvalidTicket::TooLong { len: value.len() })
-    } else if value.chars().any(|c| c.is_whitespace() || is_unsafe(c)) {
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
         Err(InvalidTicket::Unprintable)
     } else {
         Ok(())

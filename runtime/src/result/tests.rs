@@ -107,6 +107,16 @@ fn a_ticket_is_printable_text() {
         "ticket=%20abc",
         "ticket=a%0Db",
         "ticket=ab%E2%80%AE",
+        "ticket=%E2%80%8B",
+        "ticket=%EF%BB%BFabc",
+        "ticket=%C2%AD",
+        "ticket=%E2%81%A0",
+        "ticket=%F3%A0%80%81",
+        "ticket=%E1%A0%8E",
+        "ticket=%CC%81",
+        "ticket=%FF",
+        "ticket=%E7%A5%A8",
+        "ticket=%EF%BD%81",
     ] {
         assert_eq!(
             malformed(&format!("code=200&{unprintable}")),
@@ -114,7 +124,11 @@ fn a_ticket_is_printable_text() {
             "{unprintable}"
         );
     }
-    assert_eq!(ticket("code=200&ticket=%E7%A5%A8"), "票");
+    assert_eq!(ticket("code=200&ticket=a%21~%7B"), "a!~{");
+    assert_eq!(
+        Ticket::new("\u{200B}").unwrap_err(),
+        InvalidTicket::Unprintable
+    );
     assert_eq!(Ticket::new(" abc").unwrap_err(), InvalidTicket::Unprintable);
     assert_eq!(Ticket::new("a\nb").unwrap_err(), InvalidTicket::Unprintable);
     assert_eq!(

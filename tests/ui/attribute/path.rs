@@ -14,4 +14,12 @@ pub struct WithQuery;
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = true, user_name = "gh_0123456789ab", path = "/routes/ explore")]
 pub struct WithWhitespace;
 
+/// Two slashes: a host, to a browser.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = true, user_name = "gh_0123456789ab", path = "//evil.example/login")]
+pub struct WithTwoSlashes;
+
+/// A character nobody sees.
+#[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = true, user_name = "gh_0123456789ab", path = "/routes/\u{200B}explore")]
+pub struct WithInvisible;
+
 fn main() {}

@@ -121,7 +121,7 @@ fn phone_numbers_and_jwts_go() {
     );
     assert_eq!(
         redact("order 9876543210 placed", Known::default()),
-        "order ########## placed"
+        "order [redacted] placed"
     );
     assert_eq!(
         redact("HTTP/1.1 502 in 2024", Known::default()),
@@ -195,4 +195,52 @@ proptest::proptest! {
         let shown_digits: String = shown.chars().filter(char::is_ascii_digit).collect();
         proptest::prop_assert!(!shown_digits.contains(&digits), "{text} -> {shown}");
     }
+}
+
+#[test]
+fn a_value_with_a_backslash_goes_however_escaped() {
+    for (secret, echoed) in [
+        ("Ab\\cd-9f3k2m", "Ab\\\\cd-9f3k2m"),
+        ("ab\\\"cd-secret", "ab\\\\\\\"cd-secret"),
+        ("ab\\\\cd-secret", "ab\\\\\\\\cd-secret"),
+        ("Ab\\cd-9f3k2m", "Ab\\u005ccd-9f3k2m"),
+    ] {
+        let known = Known {
+            secret: Some(secret),
+            ..Known::default()
+        };
+        assert_eq!(
+            redact(&format!("got \"{echoed}\""), known),
+            "got \"[redacted]\"",
+            "{echoed}"
+        );
+    }
+}
+
+#[test]
+fn a_search_that_would_take_long_redacts_the_rest() {
+    let text = "\\".repeat(4000);
+    let value = format!("{}Z", "\\".repeat(1500));
+    assert_eq!(find_written(&text, &value).map(|(_, end)| end), Some(4000));
+    // A value longer than the text is not searched for at all.
+    assert_eq!(find_written("abc", "abcd"), None);
+}
+
+#[test]
+fn request_ids_that_are_phones_tokens_or_echoes_go() {
+    let known = Known {
+        ticket: Some("tk-9f8e7d6c5b4a"),
+        secret: Some("pool-secret-x"),
+    };
+    for id in [
+        "13912345678",
+        "139-1234-5678",
+        "86.139.1234.5678",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc",
+        "746b2d39663865",
+        "9F8E7D6C",
+    ] {
+        assert_eq!(request_id(id, known), None, "{id}");
+    }
+    assert_eq!(request_id("a1b2c3d4", known).as_deref(), Some("a1b2c3d4"));
 }
