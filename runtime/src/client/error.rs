@@ -194,6 +194,11 @@ impl TransportError {
                 "the connection failed while the answer was being read",
                 ErrorCategory::Unavailable,
             )
+        } else if error.is_redirect() {
+            (
+                "the answer redirected again and again; build the HTTP client with `redirect(Policy::none())`",
+                ErrorCategory::Misconfigured,
+            )
         } else if error.is_builder() {
             (
                 "the request could not be built",

@@ -193,7 +193,9 @@ fn read_part(text: &str) -> &str {
 /// `text` redacted, bounded to `max` characters and cleaned; withheld whole if what
 /// would be shown still holds a run of the ticket or the secret.
 fn guarded(text: &str, known: Known<'_>, max: usize) -> String {
-    let text = shown(&redact(read_part(text), known), max);
+    // Line breaks and tabs read as spaces; other control characters as U+FFFD.
+    let text = read_part(text).replace(['\r', '\n', '\t'], " ");
+    let text = shown(&redact(&text, known), max);
     if known.echoes().found_in(&text) {
         WITHHELD.to_owned()
     } else {

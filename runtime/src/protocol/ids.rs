@@ -32,7 +32,8 @@ impl fmt::Display for InvalidPoolId {
             ),
             Self::Character { found, position } => write!(
                 f,
-                "a user pool id is made of lowercase hex digits (0-9, a-f); found {found:?} at position {position}"
+                "a user pool id is made of lowercase hex digits (0-9, a-f); found {found:?} (character {} of the id)",
+                position + 1
             ),
         }
     }
