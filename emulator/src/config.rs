@@ -19,6 +19,7 @@ pub struct PoolConfig {
     pub(crate) secret: Option<String>,
     pub(crate) ticket_ttl: Duration,
     pub(crate) own_mini_program: Option<OriginalId>,
+    pub(crate) token_secret: Option<String>,
 }
 
 impl PoolConfig {
@@ -30,7 +31,16 @@ impl PoolConfig {
             secret: None,
             ticket_ttl: DEFAULT_TICKET_TTL,
             own_mini_program: None,
+            token_secret: None,
         }
+    }
+
+    /// The user's token is signed with HS256 and this key (the application's secret, in
+    /// GenAuth's words) instead of RS256 by the emulator's key.
+    #[must_use]
+    pub fn token_secret(mut self, key: impl Into<String>) -> Self {
+        self.token_secret = Some(key.into());
+        self
     }
 
     /// The pool requires this secret to exchange a ticket (GenAuth's default setting).

@@ -32,6 +32,8 @@ pub(crate) struct ExchangedUser {
     pub(crate) phone: Option<String>,
     pub(crate) pool: PoolId,
     pub(crate) at: SystemTime,
+    /// The pool's key for HS256 tokens, if it has one.
+    pub(crate) token_secret: Option<String>,
 }
 
 /// What the exchange works with.
@@ -106,6 +108,7 @@ impl Exchange<'_> {
             phone: phone.map(String::from),
             pool: pool_id,
             at: self.now,
+            token_secret: pool.token_secret.clone(),
         })
     }
 }

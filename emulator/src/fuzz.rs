@@ -25,7 +25,7 @@ impl State {
             Emulator::builder()
                 .pool(PoolConfig::new(pool).secret(SECRET))
                 .clock(Clock::manual()),
-            0,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         )))
     }
 
@@ -46,7 +46,7 @@ impl State {
             .map_err(|_| (404, crate::codes::POOL_NOT_FOUND))?;
         let request = wire::exchange_request(body).map_err(|e| (e.status, e.code))?;
         match self.0.exchange(pool, &request) {
-            Ok(user) => wire::user_json(&user, shape).map_err(|_| (500, 0)),
+            Ok(user) => wire::user_json(&user, shape, "http://127.0.0.1/oidc").ok_or((500, 0)),
             Err(error) => Err((error.status, error.code)),
         }
     }

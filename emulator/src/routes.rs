@@ -33,6 +33,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(mini_login).fallback(method_not_allowed),
         )
         .route(
+            crate::jwt::JWKS_PATH,
+            get(jwks).fallback(method_not_allowed),
+        )
+        .route(
             "/__emulator/health",
             get(health).fallback(method_not_allowed),
         )
@@ -80,7 +84,8 @@ async fn exchange(
         _ => {}
     }
     let user = outcome.map_err(reply)?;
-    let body = wire::user_json(&user, response_shape).map_err(|_| {
+    let issuer = format!("{}/oidc", shared.base_url);
+    let body = wire::user_json(&user, response_shape, &issuer).ok_or_else(|| {
         reply(ApiError::new(
             500,
             codes::SYSTEM_BUSY,
@@ -88,6 +93,18 @@ async fn exchange(
         ))
     })?;
     Ok(wire::json_text(StatusCode::OK, body))
+}
+
+/// `GET /oidc/.well-known/jwks.json`: the key RS256 tokens are signed with.
+async fn jwks() -> Result<Response, ErrorReply> {
+    let jwks = crate::jwt::jwks().ok_or_else(|| {
+        ErrorReply::new(ApiError::new(
+            500,
+            codes::SYSTEM_BUSY,
+            "no signing key could be made",
+        ))
+    })?;
+    Ok(wire::json_text(StatusCode::OK, jwks.to_owned()))
 }
 
 /// `POST /__emulator/mini-login`: what WeChat hands back after Mini Login.

@@ -48,7 +48,7 @@ impl EmulatorBuilder {
             idle: self.idle_timeout,
             max_connections: self.max_connections,
         };
-        let shared = Arc::new(Shared::new(self, addr.port()));
+        let shared = Arc::new(Shared::new(self, addr));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(listener, Arc::clone(&shared), limits, stopped));
         Ok(Emulator {

@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The port it listens on, for the links it gives to itself.
     pub(crate) port: u16,
+    /// `http://{address}`, the issuer of its tokens with `/oidc` after it.
+    pub(crate) base_url: String,
     /// How long a request's body may take to arrive.
     pub(crate) body_timeout: std::time::Duration,
     pub(crate) journal: Journal,
@@ -65,7 +67,7 @@ pub(crate) struct Answering {
 }
 
 impl Shared {
-    pub(crate) fn new(config: EmulatorBuilder, port: u16) -> Self {
+    pub(crate) fn new(config: EmulatorBuilder, addr: std::net::SocketAddr) -> Self {
         let clock = config.clock;
         Self {
             inner: Mutex::new(Inner {
@@ -77,7 +79,8 @@ impl Shared {
                 faults: VecDeque::new(),
             }),
             journal: Journal::default(),
-            port,
+            port: addr.port(),
+            base_url: format!("http://{addr}"),
             body_timeout: config.body_timeout,
             clock,
             log_requests: config.log_requests,
@@ -232,7 +235,7 @@ mod tests {
             crate::Emulator::builder()
                 .pool(PoolConfig::new(POOL.parse().unwrap()))
                 .clock(clock),
-            0,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         )
     }
 
@@ -294,8 +297,10 @@ mod tests {
     fn each_response_shape_carries_the_same_user() {
         let shared = shared(Clock::system());
         let user = exchange(&shared, &mint(&shared)).ok().unwrap();
-        let parse =
-            |shape| -> Value { serde_json::from_str(&user_json(&user, shape).unwrap()).unwrap() };
+        let parse = |shape| -> Value {
+            serde_json::from_str(&user_json(&user, shape, "http://127.0.0.1/oidc").unwrap())
+                .unwrap()
+        };
         let raw = parse(ResponseShape::Raw);
         let envelope = parse(ResponseShape::Envelope);
         let string_data = parse(ResponseShape::EnvelopeStringData);
@@ -307,7 +312,8 @@ mod tests {
         assert_eq!(raw["registerMethod"], "oauth:app2wxapp");
         let oauth: Value = serde_json::from_str(raw["oauth"].as_str().unwrap()).unwrap();
         assert_eq!(oauth["openid"], raw["openid"]);
+        // A JWT: RS256 by the process's key, three base64url parts.
         let token = raw["token"].as_str().unwrap();
-        assert!(token.starts_with("emulator.") && token.len() == "emulator.".len() + 48 + 1 + 64);
+        assert!(token.starts_with("eyJ") && token.split('.').count() == 3, "{token}");
     }
 }

@@ -53,6 +53,8 @@ mod result;
 mod secret;
 mod serde_ids;
 mod text;
+#[cfg(feature = "client")]
+pub mod token;
 
 #[cfg(test)]
 mod protocol_tests;

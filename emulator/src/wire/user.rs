@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::config::ResponseShape;
 use crate::exchange::ExchangedUser;
-use crate::random::random_hex;
 
 /// The user object in the shape of the documentation's sample.
 #[derive(Serialize)]
@@ -68,10 +67,23 @@ struct Envelope<T> {
 /// How long the user's token lives, as GenAuth's does.
 const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 24 * 3600);
 
-/// The answer to a successful exchange, in the given shape.
+/// The answer to a successful exchange, in the given shape, with a token issued by
+/// `issuer`; `None` if the token could not be signed.
 pub(crate) fn user_json(
     user: &ExchangedUser,
     shape: ResponseShape,
+    issuer: &str,
+) -> Option<String> {
+    let expires = user.at + TOKEN_LIFETIME;
+    let token = crate::jwt::issue(user, issuer, expires)?;
+    user_json_with(user, shape, expires, token).ok()
+}
+
+fn user_json_with(
+    user: &ExchangedUser,
+    shape: ResponseShape,
+    expires: SystemTime,
+    token: String,
 ) -> Result<String, serde_json::Error> {
     let seed = &user.seed;
     let oauth = serde_json::to_string(&OauthProfile {
@@ -107,12 +119,8 @@ pub(crate) fn user_json(
         last_ip: "127.0.0.1",
         last_login: rfc3339(user.at),
         signed_up: rfc3339(user.signed_up),
-        token_expired_at: rfc3339(user.at + TOKEN_LIFETIME),
-        token: {
-            let random = random_hex(56);
-            let (header, signature) = random.split_at(48);
-            format!("emulator.{header}.{signature}")
-        },
+        token_expired_at: rfc3339(expires),
+        token,
         user_pool_id: user.pool.as_str(),
     };
     const MESSAGE: &str = "获取用户信息成功";

@@ -23,7 +23,7 @@ const RUNTIMES_KEPT: usize = 8;
 
 /// The async client for the runtime this exchange runs on (`None`: not on a tokio
 /// runtime): no redirects, this crate's `User-Agent`.
-pub(super) fn for_this_runtime() -> Result<reqwest::Client, ExchangeError> {
+pub(crate) fn for_this_runtime() -> Result<reqwest::Client, ExchangeError> {
     static CLIENTS: Mutex<Vec<(Option<Id>, reqwest::Client)>> = Mutex::new(Vec::new());
     let runtime = Handle::try_current().ok().map(|handle| handle.id());
     let lock = || CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);

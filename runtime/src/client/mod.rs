@@ -26,6 +26,8 @@ use crate::secret::PoolSecret;
 
 pub use error::{ErrorCategory, ExchangeError, TransportError};
 pub use fields::FieldError;
+pub(crate) use http::for_this_runtime as http_for_this_runtime;
+pub(crate) use user::ShownId;
 pub use user::{AccessToken, Gender, ProfileError, UserInfo, WechatProfile};
 
 use trace::Trace;

@@ -239,7 +239,7 @@ impl fmt::Debug for Id<'_> {
 
 /// An id as `Debug` shows it: bounded and cleaned, or only its length when it may be a
 /// phone number (a server is free to use one as an id).
-struct ShownId<'a>(&'a str);
+pub(crate) struct ShownId<'a>(pub(crate) &'a str);
 
 impl fmt::Debug for ShownId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

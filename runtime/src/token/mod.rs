@@ -1,0 +1,230 @@
+//! After the login: the backend checks the user's token (`UserInfo.token`, sent by the
+//! app with each request as `Authorization: Bearer …`) locally, by a key it is given.
+//!
+//! GenAuth's current documentation calls the token an OIDC ID token, signed with HS256
+//! and the application's secret or with RS256 and a key published as a JWKS; its sample
+//! token has an older claim shape (`data.id`, `data.clientId`). A [`TokenVerifier`]
+//! reads both shapes, and accepts only its own algorithm, whatever the token's header
+//! says.
+//!
+//! ```no_run
+//! use mini_program_login::token::{TokenError, TokenVerifier};
+//!
+//! # async fn handler(bearer: &str) -> Result<(), TokenError> {
+//! // Made once, kept for the process: it caches the JWKS.
+//! let verifier = TokenVerifier::jwks("https://example.genauth.ai/oidc/.well-known/jwks.json")
+//!     .expect("an https URL")
+//!     .issuer("https://example.genauth.ai/oidc")
+//!     .audience("5e4cdd055df3df65dc58b97d");
+//! let token = verifier.verify(bearer).await?;
+//! println!("user {} of pool {:?}", token.user_id, token.pool_id);
+//! # Ok(())
+//! # }
+//! ```
+
+mod claims;
+mod error;
+mod jwks;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+pub use error::TokenError;
+
+use self::jwks::Jwks;
+use crate::protocol::{InvalidHost, PoolId, normalize_host};
+use crate::secret::PoolSecret;
+
+/// The longest token read; an ID token is a kilobyte or two.
+pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// The leeway on `exp`, `nbf` and `iat` unless [`TokenVerifier::leeway`] says otherwise.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+
+/// Where the verifier's keys come from.
+enum Keys {
+    Hs256(DecodingKey),
+    Jwks(Jwks),
+}
+
+/// Checks the user's token: its signature by the verifier's key and algorithm, `exp`
+/// always, `nbf` and `iat` when present, and the issuer and audience when given.
+///
+/// Made once and shared (it is cheap to clone): a JWKS verifier fetches the document on
+/// first use, keeps its keys, and fetches it again when a token names a key it does not
+/// have, at most once a minute.
+#[derive(Clone)]
+pub struct TokenVerifier {
+    keys: Arc<Keys>,
+    issuer: Option<Arc<str>>,
+    audience: Option<Arc<str>>,
+    leeway: Duration,
+}
+
+/// A token that passed every check.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct VerifiedToken {
+    /// The user: `sub`, or `data.id` in the older claim shape.
+    pub user_id: String,
+    /// The user pool: `data.clientId` or `userPoolId`, when it is a pool id.
+    pub pool_id: Option<PoolId>,
+    /// `iat`.
+    pub issued_at: OffsetDateTime,
+    /// `exp`.
+    pub expires_at: OffsetDateTime,
+    /// Every claim, as JSON.
+    pub claims: Map<String, Value>,
+}
+
+impl fmt::Debug for VerifiedToken {
+    /// The ids and times; of the claims only their names (a token may carry a phone
+    /// number or an email).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedToken")
+            .field("user_id", &crate::client::ShownId(&self.user_id))
+            .field("pool_id", &self.pool_id)
+            .field("issued_at", &self.issued_at)
+            .field("expires_at", &self.expires_at)
+            .field("claims", &format_args!("[{} claims]", self.claims.len()))
+            .finish()
+    }
+}
+
+/// jsonwebtoken's provider, chosen once: aws-lc-rs, as rustls uses. A program that
+/// installed another keeps it.
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    });
+}
+
+impl TokenVerifier {
+    fn with_keys(keys: Keys) -> Self {
+        install_crypto_provider();
+        Self {
+            keys: Arc::new(keys),
+            issuer: None,
+            audience: None,
+            leeway: DEFAULT_LEEWAY,
+        }
+    }
+
+    /// Tokens signed with HS256 and `key` (the application's secret, in GenAuth's
+    /// words).
+    pub fn hs256(key: PoolSecret) -> Self {
+        Self::with_keys(Keys::Hs256(DecodingKey::from_secret(
+            key.expose_secret().as_bytes(),
+        )))
+    }
+
+    /// Tokens signed with RS256 by a key of the JWKS at `url` (GenAuth:
+    /// `https://<app domain>/oidc/.well-known/jwks.json`; the emulator:
+    /// `{base_url}/oidc/.well-known/jwks.json`). `https` is required except on a
+    /// loopback address, as for the exchange's host.
+    pub fn jwks(url: &str) -> Result<Self, InvalidHost> {
+        let url = normalize_host(url)?;
+        let url = reqwest::Url::parse(&url).map_err(|_| InvalidHost::unparsable())?;
+        Ok(Self::with_keys(Keys::Jwks(Jwks::new(url))))
+    }
+
+    /// The issuer tokens must name in `iss` (GenAuth: `https://<app domain>/oidc`).
+    #[must_use]
+    pub fn issuer(mut self, issuer: &str) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The audience tokens must name in `aud` (GenAuth: the application id), or, in the
+    /// older claim shape without `aud`, in `data.clientId`.
+    #[must_use]
+    pub fn audience(mut self, audience: &str) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// How far `exp`, `nbf` and `iat` may be off, for clocks that disagree. Default
+    /// [`DEFAULT_LEEWAY`].
+    #[must_use]
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    fn algorithm(&self) -> Algorithm {
+        match *self.keys {
+            Keys::Hs256(_) => Algorithm::HS256,
+            Keys::Jwks(_) => Algorithm::RS256,
+        }
+    }
+
+    /// Checks `token` (the bearer token itself, without `Bearer `).
+    pub async fn verify(&self, token: &str) -> Result<VerifiedToken, TokenError> {
+        let result = self.check(token).await;
+        #[cfg(feature = "tracing")]
+        match &result {
+            Ok(_) => tracing::debug!(target: "mini_program_login::token", "token verified"),
+            Err(error) => tracing::debug!(
+                target: "mini_program_login::token",
+                refused = error.kind(),
+                "token refused"
+            ),
+        }
+        result
+    }
+
+    async fn check(&self, token: &str) -> Result<VerifiedToken, TokenError> {
+        let header = claims::header(token)?;
+        let algorithm = self.algorithm();
+        if header.alg != claims::name(algorithm) {
+            return Err(TokenError::Algorithm {
+                expected: claims::name(algorithm),
+            });
+        }
+        let key = match &*self.keys {
+            Keys::Hs256(key) => Arc::new(key.clone()),
+            Keys::Jwks(jwks) => jwks.key(header.kid.as_deref()).await?,
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = self.leeway.as_secs();
+        validation.validate_aud = false;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp"]);
+        let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation)
+            .map_err(|error| claims::refusal(&error))?
+            .claims;
+        claims::read(
+            claims,
+            self.issuer.as_deref(),
+            self.audience.as_deref(),
+            self.leeway,
+        )
+    }
+}
+
+impl fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("TokenVerifier");
+        match &*self.keys {
+            Keys::Hs256(_) => debug
+                .field("algorithm", &"HS256")
+                .field("key", &"[redacted]"),
+            Keys::Jwks(jwks) => debug
+                .field("algorithm", &"RS256")
+                .field("jwks", &jwks.url()),
+        };
+        debug
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("leeway", &self.leeway)
+            .finish()
+    }
+}

@@ -1,0 +1,209 @@
+//! HS256 verification by tokens signed here: every refusal, both claim shapes, and the
+//! documentation's sample token.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use serde_json::{Value, json};
+
+use super::*;
+
+const KEY: &str = "app-secret-for-tests";
+const POOL: &str = "5e4cdd055df3df65dc58b97d";
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn signed(claims: &Value) -> String {
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(KEY.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn oidc(overrides: Value) -> Value {
+    let mut claims = json!({
+        "iss": "https://example.genauth.ai/oidc",
+        "aud": POOL,
+        "sub": "5e57540f84622ae263294a42",
+        "iat": now() - 10,
+        "exp": now() + 3600,
+    });
+    for (key, value) in overrides.as_object().unwrap() {
+        claims[key] = value.clone();
+    }
+    claims
+}
+
+fn verifier() -> TokenVerifier {
+    TokenVerifier::hs256(PoolSecret::new(KEY))
+}
+
+fn verify(verifier: &TokenVerifier, token: &str) -> Result<VerifiedToken, TokenError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(verifier.verify(token))
+}
+
+#[test]
+fn both_claim_shapes_give_the_user_and_the_pool() {
+    let token = verify(
+        &verifier(),
+        &signed(&oidc(json!({"data": {"clientId": POOL}}))),
+    )
+    .unwrap();
+    assert_eq!(token.user_id, "5e57540f84622ae263294a42");
+    assert_eq!(token.pool_id.unwrap().as_str(), POOL);
+    let older = json!({
+        "data": {"unionid": "u", "id": "5e57540f84622ae263294a42", "clientId": POOL},
+        "iat": now(),
+        "exp": now() + 60,
+    });
+    let token = verify(&verifier().audience(POOL), &signed(&older)).unwrap();
+    assert_eq!(token.user_id, "5e57540f84622ae263294a42");
+    assert_eq!(token.pool_id.unwrap().as_str(), POOL);
+    assert_eq!(
+        token.expires_at.unix_timestamp(),
+        older["exp"].as_i64().unwrap()
+    );
+    let shown = format!("{token:?}");
+    assert!(!shown.contains("\"u\""), "{shown}");
+}
+
+#[test]
+fn the_documentation_sample_token_is_read_in_its_shape() {
+    // The payload of the sample in GenAuth's documentation, re-signed with a known key.
+    let payload = "eyJkYXRhIjp7InVuaW9uaWQiOiJvMHBxRTZGYnI1TS1leFN1X1BlTF9zandONDRVIiwiaWQiOiI1ZTU3NTQwZjg0NjIyYWUyNjMyOTRhNDIiLCJjbGllbnRJZCI6IjVlNGNkZDA1NWRmM2RmNjVkYzU4Yjk3ZCJ9LCJpYXQiOjE1ODI3ODE2MDAsImV4cCI6MTU4NDA3NzYwMH0";
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let token = signed(&claims);
+    assert_eq!(verify(&verifier(), &token), Err(TokenError::Expired));
+    let years = Duration::from_secs(20 * 365 * 24 * 3600);
+    let read = verify(&verifier().leeway(years).audience(POOL), &token).unwrap();
+    assert_eq!(read.user_id, "5e57540f84622ae263294a42");
+    assert_eq!(read.pool_id.unwrap().as_str(), POOL);
+    assert_eq!(read.issued_at.unix_timestamp(), 1_582_781_600);
+}
+
+#[test]
+fn each_refusal_is_its_own_error() {
+    let v = verifier()
+        .issuer("https://example.genauth.ai/oidc")
+        .audience(POOL);
+    let good = signed(&oidc(json!({})));
+    assert!(verify(&v, &good).is_ok());
+
+    // A flipped signature byte.
+    let (rest, signature) = good.rsplit_once('.').unwrap();
+    let mut bytes = URL_SAFE_NO_PAD.decode(signature).unwrap();
+    bytes[0] ^= 1;
+    let flipped = format!("{rest}.{}", URL_SAFE_NO_PAD.encode(bytes));
+    assert_eq!(verify(&v, &flipped), Err(TokenError::Signature));
+
+    // `alg: none`, and another algorithm.
+    let payload = URL_SAFE_NO_PAD.encode(oidc(json!({})).to_string());
+    let none = format!(
+        "{}.{payload}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
+    );
+    assert!(matches!(
+        verify(&v, &none),
+        Err(TokenError::Algorithm { .. })
+    ));
+    let rs = format!(
+        "{}.{payload}.c2ln",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256"}"#)
+    );
+    assert!(matches!(verify(&v, &rs), Err(TokenError::Algorithm { .. })));
+
+    // Another key.
+    let other = encode(
+        &Header::new(Algorithm::HS256),
+        &oidc(json!({})),
+        &EncodingKey::from_secret(b"another key"),
+    )
+    .unwrap();
+    assert_eq!(verify(&v, &other), Err(TokenError::Signature));
+
+    let cases = [
+        (
+            json!({"iss": "https://evil.example/oidc"}),
+            TokenError::Issuer,
+        ),
+        (
+            json!({"aud": "6f5dde166e4e0e76ed69c08e"}),
+            TokenError::Audience,
+        ),
+        (json!({"aud": ["x", "y"]}), TokenError::Audience),
+        (json!({"exp": now() - 3600}), TokenError::Expired),
+        (json!({"nbf": now() + 3600}), TokenError::NotYetValid),
+        (json!({"iat": now() + 3600}), TokenError::NotYetValid),
+    ];
+    for (claims, expected) in cases {
+        assert_eq!(
+            verify(&v, &signed(&oidc(claims.clone()))),
+            Err(expected),
+            "{claims}"
+        );
+    }
+    // Within the leeway, and past it.
+    assert!(verify(&v, &signed(&oidc(json!({"exp": now() - 30})))).is_ok());
+    assert_eq!(
+        verify(
+            &v.clone().leeway(Duration::ZERO),
+            &signed(&oidc(json!({"exp": now() - 30})))
+        ),
+        Err(TokenError::Expired)
+    );
+    assert!(verify(&v, &signed(&oidc(json!({"aud": ["x", POOL]})))).is_ok());
+}
+
+#[test]
+fn what_is_not_a_token_is_malformed() {
+    let v = verifier();
+    let mut no_exp = oidc(json!({}));
+    no_exp.as_object_mut().unwrap().remove("exp");
+    let mut no_iat = oidc(json!({}));
+    no_iat.as_object_mut().unwrap().remove("iat");
+    let mut no_user = oidc(json!({}));
+    no_user.as_object_mut().unwrap().remove("sub");
+    let huge = "a".repeat(1 << 20);
+    for token in [
+        String::new(),
+        "garbage".to_owned(),
+        "a.b".to_owned(),
+        "a.b.c.d".to_owned(),
+        "!!.??.**".to_owned(),
+        "e30.e30.".to_owned(),
+        format!("{huge}.{huge}.{huge}"),
+        format!("Bearer {}", signed(&oidc(json!({})))),
+        signed(&no_exp),
+        signed(&no_iat),
+        signed(&no_user),
+        signed(&oidc(json!({"exp": "tomorrow"}))),
+    ] {
+        let result = verify(&v, &token);
+        assert!(
+            matches!(result, Err(TokenError::Malformed { .. })),
+            "{}: {result:?}",
+            &token[..token.len().min(40)]
+        );
+    }
+}
+
+#[test]
+fn no_error_or_debug_holds_the_token() {
+    let v = verifier().issuer("https://x.example/oidc");
+    let token = signed(&oidc(json!({})));
+    let error = verify(&v, &token).unwrap_err();
+    for shown in [error.to_string(), format!("{error:?}"), format!("{v:?}")] {
+        assert!(!shown.contains(&token[..20]), "{shown}");
+        assert!(!shown.contains(KEY), "{shown}");
+    }
+}
