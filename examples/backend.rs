@@ -1,11 +1,13 @@
 //! The architecture the vendor recommends: the app sends the ticket to its own backend,
-//! which exchanges it with the pool secret (never shipped in the app) and opens its own
-//! session for the user.
+//! which exchanges it with the pool secret (never shipped in the app) and hands the app
+//! the user's token; the app then sends that token with every request
+//! (`Authorization: Bearer …`), and the backend checks it locally.
 //!
-//! `cargo run --example backend` serves `POST /login` on 127.0.0.1:3000 against the
-//! embedded emulator, and prints how to try it with curl. `-- --demo` plays the app
-//! once against it and exits. With `GENAUTH_HOST` and `GENAUTH_POOL_SECRET` set, it
-//! exchanges against that host instead of the emulator.
+//! `cargo run --example backend` serves `POST /login` and `GET /me` on 127.0.0.1:3000
+//! against the embedded emulator, and prints how to try them with curl. `-- --demo`
+//! plays the app once against it and exits. With `GENAUTH_HOST`, `GENAUTH_POOL_SECRET`
+//! and `GENAUTH_JWKS_URL` (`https://<app domain>/oidc/.well-known/jwks.json`) set, it
+//! works against GenAuth instead of the emulator.
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -14,13 +16,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
+use mini_program_login::token::{TokenError, TokenVerifier};
 use mini_program_login::{
     ErrorCategory, ExchangeClient, MiniProgramLogin, PoolSecret, mini_program_login,
 };
-use mini_program_login_emulator::{Emulator, PoolConfig, UserChoice};
+use mini_program_login_emulator::{Emulator, JWKS_PATH, PoolConfig, UserChoice};
 use serde_json::{Value, json};
 
 #[mini_program_login(
@@ -32,9 +35,15 @@ struct PhoneLogin;
 
 const EMULATED_SECRET: &str = "emulated-pool-secret";
 
+/// What every request shares: made once.
+struct Backend {
+    client: ExchangeClient,
+    verifier: TokenVerifier,
+}
+
 /// `POST /login` with `{"ticket": "…"}`, as the app sends it after parsing Mini Login's
-/// `extMsg`. The client is made once and shared by every request.
-async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Response {
+/// `extMsg`. It answers the user and the token the app sends with later requests.
+async fn login(State(backend): State<Arc<Backend>>, body: Bytes) -> Response {
     let ticket = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v.get("ticket").and_then(Value::as_str).map(str::to_owned))
@@ -45,8 +54,8 @@ async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Respon
             json!({"error": "expected {\"ticket\": \"...\"}"}),
         );
     };
-    match client.exchange(ticket).await {
-        // A real backend would find or create its own user here and open a session.
+    match backend.client.exchange(ticket).await {
+        // A real backend would find or create its own user here.
         Ok(user) => reply(
             StatusCode::OK,
             json!({
@@ -54,6 +63,8 @@ async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Respon
                 "nickname": user.nickname,
                 "avatar": user.photo,
                 "phone_shared": user.phone.is_some(),
+                // The app keeps it and sends it as `Authorization: Bearer …`.
+                "token": user.token.as_ref().map(|token| token.expose_secret()),
             }),
         ),
         Err(error) => {
@@ -86,11 +97,52 @@ async fn login(State(client): State<Arc<ExchangeClient>>, body: Bytes) -> Respon
     }
 }
 
+/// `GET /me` with `Authorization: Bearer <token>`: a route only a logged-in user
+/// reaches. The token is checked locally, by the verifier's key; no call to GenAuth.
+async fn me(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    let Some(token) = bearer else {
+        return reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "send the token from /login as `Authorization: Bearer <token>`"}),
+        );
+    };
+    match backend.verifier.verify(token.trim()).await {
+        Ok(token) => reply(
+            StatusCode::OK,
+            json!({"user_id": token.user_id, "pool_id": token.pool_id}),
+        ),
+        // Safe to log: no token error carries any of the token.
+        Err(error @ TokenError::Keys { .. }) => {
+            eprintln!("token check failed: {error}");
+            reply(
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({"error": "the login service is unavailable; please try again"}),
+            )
+        }
+        Err(TokenError::Expired) => reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "the session expired; please log in again"}),
+        ),
+        Err(error) => {
+            eprintln!("token refused: {error}");
+            reply(
+                StatusCode::UNAUTHORIZED,
+                json!({"error": "the token is not valid; please log in again"}),
+            )
+        }
+    }
+}
+
 /// The backend's routes.
-fn app(client: ExchangeClient) -> Router {
+fn app(client: ExchangeClient, verifier: TokenVerifier) -> Router {
     Router::new()
         .route("/login", post(login))
-        .with_state(Arc::new(client))
+        .route("/me", get(me))
+        .with_state(Arc::new(Backend { client, verifier }))
 }
 
 fn reply(status: StatusCode, body: Value) -> Response {
@@ -108,10 +160,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let real_host = std::env::var("GENAUTH_HOST")
         .ok()
         .filter(|_| std::env::var("GENAUTH_POOL_SECRET").is_ok());
-    let (client, emulator) = match real_host {
+    let (client, verifier, emulator) = match real_host {
         Some(host) => {
             let secret = PoolSecret::from_env("GENAUTH_POOL_SECRET")?;
-            (PhoneLogin::exchange_client(secret).with_host(&host)?, None)
+            let jwks = std::env::var("GENAUTH_JWKS_URL").map_err(
+                |_| "set GENAUTH_JWKS_URL to https://<app domain>/oidc/.well-known/jwks.json",
+            )?;
+            let issuer = jwks.trim_end_matches("/.well-known/jwks.json").to_owned();
+            let verifier = TokenVerifier::jwks(&jwks)?.issuer(&issuer);
+            let client = PhoneLogin::exchange_client(secret).with_host(&host)?;
+            (client, verifier, None)
         }
         None => {
             let emulator = Emulator::builder()
@@ -120,10 +178,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .await?;
             let client = PhoneLogin::exchange_client(PoolSecret::new(EMULATED_SECRET))
                 .with_host(emulator.base_url())?;
-            (client, Some(emulator))
+            let verifier = emulator_verifier(&emulator)?;
+            (client, verifier, Some(emulator))
         }
     };
-    let app = app(client);
+    let app = app(client, verifier);
     let addr: SocketAddr = if demo {
         ([127, 0, 0, 1], 0).into()
     } else {
@@ -132,7 +191,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    println!("backend listening on http://{addr}; POST /login with {{\"ticket\": \"...\"}}");
+    println!(
+        "backend listening on http://{addr}; POST /login with {{\"ticket\": \"...\"}}, then GET /me with the token"
+    );
 
     match (&emulator, demo) {
         (Some(emulator), true) => play_the_app(emulator, addr).await?,
@@ -148,6 +209,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
             println!(
                 "  curl -s http://{addr}/login -H 'content-type: application/json' -d '{{\"ticket\": \"<ticket from ext_msg>\"}}'"
             );
+            println!("  curl -s http://{addr}/me -H 'authorization: Bearer <token from /login>'");
         }
         (None, _) => {}
     }
@@ -160,24 +222,80 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
 }
 
-/// What the app does: launch, parse, send the ticket to its backend.
+/// The verifier for the emulator's tokens: its JWKS, its issuer, the pool as audience.
+fn emulator_verifier(emulator: &Emulator) -> Result<TokenVerifier, Box<dyn Error>> {
+    Ok(
+        TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))?
+            .issuer(&format!("{}/oidc", emulator.base_url()))
+            .audience(PhoneLogin::POOL_ID.as_str()),
+    )
+}
+
+/// What the app does: launch, parse, send the ticket to its backend, then call a
+/// protected route with the token it got back.
 async fn play_the_app(emulator: &Emulator, backend: SocketAddr) -> Result<(), Box<dyn Error>> {
     let answer = emulator.mini_login(PhoneLogin::launch_request().path(), UserChoice::approve());
     let ticket = PhoneLogin::parse_response(answer.err_code, answer.ext_msg.as_deref())?;
     // A minimal HTTP/1.1 client, so that the example needs no HTTP client crate.
     let body = json!({"ticket": ticket.expose_secret()}).to_string();
-    for attempt in ["first", "second (the ticket is single-use)"] {
-        let reply = post_json(backend, "/login", &body).await?;
-        println!("\nthe app's {attempt} POST /login -> {reply}");
-    }
+    let first = post_json(backend, "/login", &body).await?;
+    let token = first
+        .find('{')
+        .and_then(|start| serde_json::from_str::<Value>(&first[start..]).ok())
+        .and_then(|body| body["token"].as_str().map(str::to_owned))
+        .ok_or("no token in the answer to /login")?;
+    println!("\nthe app's first POST /login -> {}", without_token(&first));
+    let again = post_json(backend, "/login", &body).await?;
+    println!("the app's second POST /login (the ticket is single-use) -> {again}");
+    let me = request(
+        backend,
+        "GET",
+        "/me",
+        &format!("authorization: Bearer {token}\r\n"),
+        "",
+    )
+    .await?;
+    println!("the app's GET /me with its token -> {me}");
+    let none = request(backend, "GET", "/me", "", "").await?;
+    println!("GET /me without a token -> {none}");
     Ok(())
 }
 
+/// An answer to `/login` as it may be printed: the token is a credential.
+fn without_token(reply: &str) -> String {
+    match reply.find(r#""token":""#) {
+        Some(start) => {
+            let rest = &reply[start + 9..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            format!("{}\"token\":\"[redacted]{}", &reply[..start], &rest[end..])
+        }
+        None => reply.to_owned(),
+    }
+}
+
 async fn post_json(addr: SocketAddr, path: &str, body: &str) -> Result<String, Box<dyn Error>> {
+    request(
+        addr,
+        "POST",
+        path,
+        "content-type: application/json\r\n",
+        body,
+    )
+    .await
+}
+
+/// One HTTP/1.1 request; the status line and the body of the answer.
+async fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Result<String, Box<dyn Error>> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await?;
     let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await?;
@@ -194,12 +312,89 @@ mod tests {
     use mini_program_login_emulator::{ErrorShape, Fault};
     use std::time::Duration;
 
-    /// The backend on a free port, exchanging with `client` (pointed at `emulator`).
+    /// The backend on a free port, exchanging with `client` and checking tokens by a
+    /// JWKS that nothing serves (the tests of `/me` give their own verifier).
     async fn backend(client: ExchangeClient) -> SocketAddr {
+        let verifier = TokenVerifier::jwks(&format!("{}/jwks.json", unreachable())).unwrap();
+        backend_with(client, verifier).await
+    }
+
+    async fn backend_with(client: ExchangeClient, verifier: TokenVerifier) -> SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app(client)).await });
+        tokio::spawn(async move { axum::serve(listener, app(client, verifier)).await });
         addr
+    }
+
+    /// An address nothing listens on.
+    fn unreachable() -> String {
+        let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let down = format!("http://{}", refused.local_addr().unwrap());
+        drop(refused);
+        down
+    }
+
+    fn body(reply: &str) -> Value {
+        serde_json::from_str(&reply[reply.find('{').unwrap()..]).unwrap()
+    }
+
+    #[tokio::test]
+    async fn me_answers_the_user_of_a_valid_token_only() {
+        let emulator = emulator(ErrorShape::ApiCode).await;
+        let addr = backend_with(
+            client(&emulator, EMULATED_SECRET),
+            emulator_verifier(&emulator).unwrap(),
+        )
+        .await;
+        let login = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
+        let login = body(&login);
+        let token = login["token"].as_str().unwrap();
+        let me = request(
+            addr,
+            "GET",
+            "/me",
+            &format!("authorization: Bearer {token}\r\n"),
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(status(&me), "200", "{me}");
+        assert_eq!(body(&me)["user_id"], login["user_id"]);
+        assert_eq!(body(&me)["pool_id"], json!(PhoneLogin::POOL_ID.as_str()));
+
+        let mut forged = token.as_bytes().to_vec();
+        let at = forged.len() - 10;
+        forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+        let forged = String::from_utf8(forged).unwrap();
+        for headers in [
+            String::new(),
+            "authorization: Basic dTpw\r\n".to_owned(),
+            "authorization: Bearer garbage\r\n".to_owned(),
+            format!("authorization: Bearer {forged}\r\n"),
+        ] {
+            let reply = request(addr, "GET", "/me", &headers, "").await.unwrap();
+            assert_eq!(status(&reply), "401", "{headers}: {reply}");
+            assert!(!reply.contains(&token[..20]), "{reply}");
+        }
+    }
+
+    #[tokio::test]
+    async fn me_is_unavailable_when_the_keys_are() {
+        let emulator = emulator(ErrorShape::ApiCode).await;
+        // The emulator's token, checked against a JWKS nobody serves.
+        let addr = backend(client(&emulator, EMULATED_SECRET)).await;
+        let login = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
+        let token = body(&login)["token"].as_str().unwrap().to_owned();
+        let reply = request(
+            addr,
+            "GET",
+            "/me",
+            &format!("authorization: Bearer {token}\r\n"),
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(status(&reply), "503", "{reply}");
     }
 
     async fn emulator(shape: ErrorShape) -> Emulator {
@@ -284,12 +479,9 @@ mod tests {
             let reply = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
             assert_eq!(status(&reply), expected, "{fault:?}: {reply}");
         }
-        let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let down = format!("http://{}", refused.local_addr().unwrap());
-        drop(refused);
         let addr = backend(
             PhoneLogin::exchange_client(PoolSecret::new(EMULATED_SECRET))
-                .with_host(&down)
+                .with_host(&unreachable())
                 .unwrap(),
         )
         .await;

@@ -4,7 +4,9 @@
 //! 1. the app builds the launch request it hands to WeChat OpenSDK;
 //! 2. the user approves in (simulated) Mini Login, which hands back `extMsg`;
 //! 3. the app parses it into a single-use ticket;
-//! 4. the backend exchanges the ticket, with the pool secret, for the user's profile.
+//! 4. the backend exchanges the ticket, with the pool secret, for the user's profile;
+//! 5. on every later request the app sends the user's token, and the backend checks it
+//!    by the JWKS GenAuth (here the emulator) publishes.
 //!
 //! Run with `cargo run --example login_flow`.
 //!
@@ -14,11 +16,12 @@
 
 use std::error::Error;
 
+use mini_program_login::token::TokenVerifier;
 use mini_program_login::{
     ExchangeClient, LaunchError, MiniProgramLogin, PoolId, PoolSecret, Ticket, UserInfo,
     mini_program_login,
 };
-use mini_program_login_emulator::{Emulator, PoolConfig, UserChoice};
+use mini_program_login_emulator::{Emulator, JWKS_PATH, PoolConfig, UserChoice};
 
 /// The whole configuration, checked at compile time.
 #[mini_program_login(
@@ -95,6 +98,32 @@ async fn on_the_emulator() -> Result<(), Box<dyn Error>> {
     );
     let user = client.exchange(ticket).await?;
     print_user(&user)?;
+
+    println!(
+        "\n5. The app sends the token with each request (Authorization: Bearer …); the backend checks it:"
+    );
+    let verifier = TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))?
+        .issuer(&format!("{}/oidc", emulator.base_url()))
+        .audience(PhoneLogin::POOL_ID.as_str());
+    println!("   keys from {}{JWKS_PATH}", emulator.base_url());
+    let token = user.token.as_ref().ok_or("the exchange gave no token")?;
+    let verified = verifier.verify(token.expose_secret()).await?;
+    println!(
+        "   verified: user {} of pool {}, valid until {}",
+        verified.user_id,
+        verified
+            .pool_id
+            .map_or_else(|| "-".to_owned(), |pool| pool.to_string()),
+        verified.expires_at
+    );
+    // One character of the signature changed, as a forger would.
+    let mut forged = token.expose_secret().as_bytes().to_vec();
+    let at = forged.len() - 10;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    match verifier.verify(&String::from_utf8(forged)?).await {
+        Err(error) => println!("   the same token with one character changed: {error}"),
+        Ok(_) => return Err("a forged token verified".into()),
+    }
 
     println!("\nHad the user refused or backed out instead:");
     for choice in [UserChoice::refuse(), UserChoice::cancel()] {

@@ -338,6 +338,10 @@ struct PoolEntry {
     needs_secret: Option<bool>,
     ticket_ttl: Option<u64>,
     own_mini_program: Option<OriginalId>,
+    /// The key of HS256 user tokens, instead of RS256 by the emulator's key.
+    token_secret: Option<String>,
+    /// The variable holding that key.
+    token_secret_env: Option<String>,
 }
 
 impl PoolEntry {
@@ -374,6 +378,25 @@ impl PoolEntry {
         }
         if let Some(own) = self.own_mini_program {
             pool = pool.own_mini_program(own);
+        }
+        match (self.token_secret, self.token_secret_env) {
+            (Some(key), None) => {
+                pool = pool.token_secret(
+                    checked_secret(&format!("pool {id}: token_secret"), key)
+                        .map_err(|(_, why)| why)?,
+                );
+            }
+            (None, Some(variable)) => {
+                let key = PoolSecret::from_env(&variable)
+                    .map_err(|error| format!("pool {id}: token_secret_env: {error}"))?;
+                pool = pool.token_secret(key.expose_secret());
+            }
+            (None, None) => {}
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "pool {id}: give `token_secret` or `token_secret_env`, not both"
+                ));
+            }
         }
         Ok(pool)
     }

@@ -88,6 +88,14 @@ impl fmt::Debug for PoolConfig {
             .field("needs_secret", &self.secret.is_some())
             .field("ticket_ttl", &self.ticket_ttl)
             .field("own_mini_program", &self.own_mini_program)
+            .field(
+                "token",
+                &if self.token_secret.is_some() {
+                    "HS256"
+                } else {
+                    "RS256"
+                },
+            )
             .finish()
     }
 }

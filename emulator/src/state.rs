@@ -314,6 +314,9 @@ mod tests {
         assert_eq!(oauth["openid"], raw["openid"]);
         // A JWT: RS256 by the process's key, three base64url parts.
         let token = raw["token"].as_str().unwrap();
-        assert!(token.starts_with("eyJ") && token.split('.').count() == 3, "{token}");
+        assert!(
+            token.starts_with("eyJ") && token.split('.').count() == 3,
+            "{token}"
+        );
     }
 }

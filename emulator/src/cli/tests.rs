@@ -122,6 +122,7 @@ ticket_ttl = 300
 id = "{OTHER}"
 needs_secret = false
 own_mini_program = "gh_0123456789ab"
+token_secret = "hs256-token-key"
 
 [[user]]
 openid = "oAlice"
@@ -135,7 +136,10 @@ phone = "13800138000"
     let builder = run(&["--config", &path]).unwrap();
     let text = described(&builder);
     assert!(
-        text.contains("ticket_ttl: 300s") && text.contains("gh_0123456789ab"),
+        text.contains("ticket_ttl: 300s")
+            && text.contains("gh_0123456789ab")
+            && text.contains("token: \"HS256\"")
+            && !text.contains("hs256-token-key"),
         "{text}"
     );
     assert!(
@@ -182,6 +186,18 @@ phone = "13800138000"
         (
             format!("[[pool]]\nid = \"{POOL}\"\nsecret_env = \"MPL_SURELY_UNSET_VARIABLE\"\n"),
             "MPL_SURELY_UNSET_VARIABLE",
+        ),
+        (
+            format!(
+                "[[pool]]\nid = \"{POOL}\"\nneeds_secret = false\ntoken_secret = \" padded \"\n"
+            ),
+            "token_secret",
+        ),
+        (
+            format!(
+                "[[pool]]\nid = \"{POOL}\"\nneeds_secret = false\ntoken_secret = \"hunter2\"\ntoken_secret_env = \"X\"\n"
+            ),
+            "not both",
         ),
     ] {
         std::fs::write(&file, &content).unwrap();
