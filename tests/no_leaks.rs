@@ -13,10 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
+use mini_program_login::token::TokenVerifier;
 use mini_program_login::{
     ExchangeError, LaunchError, MiniProgramLogin, PoolSecret, Ticket, parse_response,
 };
-use mini_program_login_emulator::{Fault, UserChoice};
+use mini_program_login_emulator::{Fault, JWKS_PATH, UserChoice};
 
 /// Collects the tracing output.
 #[derive(Clone, Default)]
@@ -105,6 +106,26 @@ fn nothing_printed_or_traced_holds_a_secret() {
         printed.forbid(user.token.as_ref().unwrap().expose_secret());
         printed.value(&user);
         printed.value(&user.token);
+        // The token checked, and a forged one refused.
+        let verifier = TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))
+            .unwrap()
+            .issuer(&format!("{}/oidc", emulator.base_url()));
+        printed.value(&verifier);
+        let token = user.token.as_ref().unwrap().expose_secret().to_owned();
+        let verified = verifier.verify(&token).await.unwrap();
+        printed.value(&verified);
+        let (head, _) = token.rsplit_once('.').unwrap();
+        let forged = format!("{head}.{}", "A".repeat(342));
+        printed.forbid(&forged);
+        printed.forbid(head);
+        for (verifier, token) in [
+            (verifier.clone(), forged.as_str()),
+            (verifier.clone().issuer("https://other.example/oidc"), token.as_str()),
+            (TokenVerifier::hs256(PoolSecret::new(SECRET)), token.as_str()),
+        ] {
+            let error = verifier.verify(token).await.unwrap_err();
+            printed.error(&error);
+        }
         let profile = user.wechat_profile().unwrap().unwrap();
         assert_eq!(profile.phone.as_deref(), Some(SHARED_PHONE));
         printed.value(&profile);
@@ -262,6 +283,7 @@ fn nothing_printed_or_traced_holds_a_secret() {
     assert!(traced.contains("pool=5e4cdd055df3df65dc58b97d"), "{traced}");
     assert!(traced.contains("status=200"), "{traced}");
     assert!(traced.contains("code=2612"), "{traced}");
+    assert!(traced.contains("refused=\"signature\""), "{traced}");
     assert!(
         traced.contains("unreadable=loginsCount,lastLogin"),
         "{traced}"

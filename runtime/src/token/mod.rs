@@ -50,7 +50,7 @@ pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
 /// Where the verifier's keys come from.
 enum Keys {
-    Hs256(DecodingKey),
+    Hs256(Arc<DecodingKey>),
     Jwks(Jwks),
 }
 
@@ -66,6 +66,8 @@ pub struct TokenVerifier {
     issuer: Option<Arc<str>>,
     audience: Option<Arc<str>>,
     leeway: Duration,
+    /// jsonwebtoken's checks: the algorithm, the signature, `exp` and `nbf`.
+    validation: Arc<Validation>,
 }
 
 /// A token that passed every check.
@@ -110,20 +112,25 @@ fn install_crypto_provider() {
 impl TokenVerifier {
     fn with_keys(keys: Keys) -> Self {
         install_crypto_provider();
+        let algorithm = match keys {
+            Keys::Hs256(_) => Algorithm::HS256,
+            Keys::Jwks(_) => Algorithm::RS256,
+        };
         Self {
             keys: Arc::new(keys),
             issuer: None,
             audience: None,
             leeway: DEFAULT_LEEWAY,
+            validation: Arc::new(validation(algorithm, DEFAULT_LEEWAY)),
         }
     }
 
     /// Tokens signed with HS256 and `key` (the application's secret, in GenAuth's
     /// words).
     pub fn hs256(key: PoolSecret) -> Self {
-        Self::with_keys(Keys::Hs256(DecodingKey::from_secret(
+        Self::with_keys(Keys::Hs256(Arc::new(DecodingKey::from_secret(
             key.expose_secret().as_bytes(),
-        )))
+        ))))
     }
 
     /// Tokens signed with RS256 by a key of the JWKS at `url` (GenAuth:
@@ -156,6 +163,7 @@ impl TokenVerifier {
     #[must_use]
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
+        self.validation = Arc::new(validation(self.algorithm(), leeway));
         self
     }
 
@@ -190,15 +198,10 @@ impl TokenVerifier {
             });
         }
         let key = match &*self.keys {
-            Keys::Hs256(key) => Arc::new(key.clone()),
+            Keys::Hs256(key) => Arc::clone(key),
             Keys::Jwks(jwks) => jwks.key(header.kid.as_deref()).await?,
         };
-        let mut validation = Validation::new(algorithm);
-        validation.leeway = self.leeway.as_secs();
-        validation.validate_aud = false;
-        validation.validate_nbf = true;
-        validation.set_required_spec_claims(&["exp"]);
-        let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation)
+        let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &self.validation)
             .map_err(|error| claims::refusal(&error))?
             .claims;
         claims::read(
@@ -208,6 +211,18 @@ impl TokenVerifier {
             self.leeway,
         )
     }
+}
+
+/// jsonwebtoken's part of the checks: `algorithm` only, the signature, `exp` (required)
+/// and `nbf`, within `leeway`. The issuer and the audience are checked by this crate,
+/// which reads the older claim shape too.
+fn validation(algorithm: Algorithm, leeway: Duration) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    validation.leeway = leeway.as_secs();
+    validation.validate_aud = false;
+    validation.validate_nbf = true;
+    validation.set_required_spec_claims(&["exp"]);
+    validation
 }
 
 impl fmt::Debug for TokenVerifier {
