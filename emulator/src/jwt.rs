@@ -86,6 +86,51 @@ fn seconds(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
+/// The RS256 tokens signed last, by their claims. RS256 (PKCS#1 v1.5) signatures are
+/// deterministic, so the same claims always make the same token; signing takes about a
+/// millisecond, and a user logging in again within the same second gets the same
+/// claims. Bounded: the oldest goes first.
+struct Signed {
+    by_claims: std::collections::HashMap<String, String>,
+    order: std::collections::VecDeque<String>,
+}
+
+/// How many signed tokens are kept.
+const SIGNED_KEPT: usize = 256;
+
+fn signed_rs256(key: &RsaKey, claims: &Claims<'_>) -> Option<String> {
+    use std::sync::{Mutex, PoisonError};
+    static SIGNED: OnceLock<Mutex<Signed>> = OnceLock::new();
+    let cache = SIGNED.get_or_init(|| {
+        Mutex::new(Signed {
+            by_claims: std::collections::HashMap::new(),
+            order: std::collections::VecDeque::new(),
+        })
+    });
+    let text = serde_json::to_string(claims).ok()?;
+    if let Some(token) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .by_claims
+        .get(&text)
+    {
+        return Some(token.clone());
+    }
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(key.kid.clone());
+    let token = jsonwebtoken::encode(&header, claims, &key.encoding).ok()?;
+    let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.order.len() >= SIGNED_KEPT
+        && let Some(oldest) = cache.order.pop_front()
+    {
+        cache.by_claims.remove(&oldest);
+    }
+    if cache.by_claims.insert(text.clone(), token.clone()).is_none() {
+        cache.order.push_back(text);
+    }
+    Some(token)
+}
+
 /// The token for `user`, issued by `issuer` and living until `expires`; `None` if it
 /// could not be signed.
 pub(crate) fn issue(user: &ExchangedUser, issuer: &str, expires: SystemTime) -> Option<String> {
@@ -108,11 +153,6 @@ pub(crate) fn issue(user: &ExchangedUser, issuer: &str, expires: SystemTime) -> 
             &EncodingKey::from_secret(secret.as_bytes()),
         )
         .ok(),
-        None => {
-            let key = rsa_key()?;
-            let mut header = Header::new(Algorithm::RS256);
-            header.kid = Some(key.kid.clone());
-            jsonwebtoken::encode(&header, &claims, &key.encoding).ok()
-        }
+        None => signed_rs256(rsa_key()?, &claims),
     }
 }
