@@ -125,7 +125,11 @@ fn signed_rs256(key: &RsaKey, claims: &Claims<'_>) -> Option<String> {
     {
         cache.by_claims.remove(&oldest);
     }
-    if cache.by_claims.insert(text.clone(), token.clone()).is_none() {
+    if cache
+        .by_claims
+        .insert(text.clone(), token.clone())
+        .is_none()
+    {
         cache.order.push_back(text);
     }
     Some(token)
