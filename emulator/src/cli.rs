@@ -77,13 +77,14 @@ struct Cli {
     #[arg(long, value_name = "SECS", default_value_t = limits::BODY_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
     body_timeout: u64,
 
-    /// Seconds a connection may stay open with nothing sent either way.
+    /// Seconds a connection may stay open with nothing sent either way (an idle
+    /// keep-alive connection closes at the shorter of this and --header-timeout).
     #[arg(long, value_name = "SECS", default_value_t = limits::IDLE_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
     idle_timeout: u64,
 
     /// Connections open at once; a new one past it closes the one idle longest.
-    #[arg(long, value_name = "N", default_value_t = limits::MAX_CONNECTIONS, value_parser = clap::value_parser!(usize))]
-    max_connections: usize,
+    #[arg(long, value_name = "N", default_value_t = limits::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    max_connections: u64,
 
     /// Do not log requests.
     #[arg(long)]
@@ -204,7 +205,7 @@ pub(crate) fn emulator(args: Vec<String>) -> Result<Parsed, Exit> {
         .header_timeout(Duration::from_secs(cli.header_timeout))
         .body_timeout(Duration::from_secs(cli.body_timeout))
         .idle_timeout(Duration::from_secs(cli.idle_timeout))
-        .max_connections(cli.max_connections)
+        .max_connections(usize::try_from(cli.max_connections).unwrap_or(usize::MAX))
         .log_requests(!cli.quiet);
     Ok(Parsed {
         builder,

@@ -47,4 +47,4 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How many connections may be open at once, by default; a new one past it closes the
 /// one idle longest.
-pub const MAX_CONNECTIONS: usize = 512;
+pub const MAX_CONNECTIONS: usize = 256;

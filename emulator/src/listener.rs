@@ -34,6 +34,9 @@ pub(crate) struct ConnectionLimits {
     pub(crate) max_connections: usize,
 }
 
+/// The largest request head read, and the connection's read buffer.
+const MAX_HEAD_BYTES: usize = 32 * 1024;
+
 /// How long in-flight requests get to finish once the emulator stops, before their
 /// connections are closed: it stops within a second whatever clients are doing.
 const STOP_GRACE: Duration = Duration::from_millis(500);
@@ -94,6 +97,9 @@ pub(crate) async fn serve(
                 .len();
             if open >= limits.max_connections {
                 close_the_idlest(&registry, started);
+                // Let the closed connection's task run and drop its socket before the
+                // next is accepted, so that a burst does not outrun the closing.
+                tokio::task::yield_now().await;
             }
         }
         let tracked = Arc::new(Tracked {
@@ -129,11 +135,17 @@ pub(crate) async fn serve(
     }
 }
 
-/// Tells the connection with the oldest activity to close.
+/// Tells the connection with the oldest activity to close, and stops counting it at
+/// once: were it counted until its task ran, a burst of new connections would pick the
+/// same one again and again, and never get back under the bound.
 fn close_the_idlest(registry: &Registry, started: Instant) {
-    let registry = registry.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(idlest) = registry.values().min_by_key(|t| t.idle_since(started)) {
-        idlest.close.notify_one();
+    let mut registry = registry.lock().unwrap_or_else(PoisonError::into_inner);
+    let idlest = registry
+        .iter()
+        .min_by_key(|(_, t)| t.idle_since(started))
+        .map(|(id, _)| *id);
+    if let Some(tracked) = idlest.and_then(|id| registry.remove(&id)) {
+        tracked.close.notify_one();
     }
 }
 
@@ -155,6 +167,9 @@ async fn connection(
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header)
+        // The head of a request, and what of a body is buffered at once: a bound on
+        // each connection's memory. A larger head is a 431.
+        .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
     let connection = builder.serve_connection(io, TowerToHyperService::new(app));
     tokio::pin!(connection);

@@ -196,7 +196,8 @@ async fn requests_hyper_cannot_read_get_json_errors() {
     for (request, status, code) in [
         // (request, HTTP status, business code)
         (huge_header.into_bytes(), 431u16, codes::REQUEST_TOO_LARGE),
-        (long_path.into_bytes(), 414, codes::REQUEST_TOO_LARGE),
+        // Over the 32 KiB a head may take, whichever part is long.
+        (long_path.into_bytes(), 431, codes::REQUEST_TOO_LARGE),
         (
             b"NOT HTTP AT ALL\r\n\r\n".to_vec(),
             400,
@@ -226,5 +227,47 @@ async fn requests_hyper_cannot_read_get_json_errors() {
     .await;
     assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
     assert_eq!(json_body(&answer)["apiCode"], codes::BODY_TOO_LARGE);
+    a_new_client_is_served(&emulator).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_half_sent_bodies_stays_within_the_bound() {
+    // Timeouts far longer than the test: only the bound can close these connections.
+    let emulator = Emulator::builder()
+        .pool(PoolConfig::new(POOL.parse().unwrap()).no_secret())
+        .header_timeout(Duration::from_secs(30))
+        .body_timeout(Duration::from_secs(30))
+        .idle_timeout(Duration::from_secs(30))
+        .max_connections(64)
+        .start()
+        .await
+        .unwrap();
+    let count = 600.min(descriptor_limit().saturating_sub(128) / 2);
+    let head = "POST /__emulator/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 65536\r\n\r\n";
+    let body = vec![b' '; 60_000];
+    let connects = (0..count).map(|_| {
+        let addr = emulator.addr();
+        let body = body.clone();
+        tokio::spawn(async move {
+            let mut stream = TcpStream::connect(addr).await.ok()?;
+            stream.write_all(head.as_bytes()).await.ok()?;
+            // The server may close it meanwhile, to make room.
+            let _ = stream.write_all(&body).await;
+            Some(stream)
+        })
+    });
+    let mut streams = Vec::new();
+    for task in connects.collect::<Vec<_>>() {
+        streams.extend(task.await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let open = streams
+        .iter()
+        .filter(|stream| {
+            let mut byte = [0u8; 1];
+            matches!(stream.try_read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+        })
+        .count();
+    assert!(open <= 64 + 2, "{open} of {count} connections still open");
     a_new_client_is_served(&emulator).await;
 }
