@@ -2,7 +2,6 @@
 //! on a simulator without WeChat and sends the app back to its own URL, the dashboard,
 //! and the JSON routes for users, the journal and a reset.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use axum::Router;
@@ -11,14 +10,16 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use mini_program_login::__protocol::{EMULATOR_PAGE_PATH, SHOWN_CHARS, emulator_page_query, shown};
+use mini_program_login::__protocol::{
+    EMULATOR_PAGE_PATH, SHOWN_CHARS, check_redirect_uri, emulator_page_query, shown,
+};
 use mini_program_login::LaunchRequest;
 
 use crate::codes;
 use crate::config::{PoolConfig, WechatUser};
 use crate::error::ApiError;
 use crate::html::{self, Asked};
-use crate::limits::{JOURNAL_CAPACITY, MAX_URL_CHARS};
+use crate::limits::JOURNAL_CAPACITY;
 use crate::mini_login::{MiniLoginResult, Outcome, UserChoice};
 use crate::random::random_hex;
 use crate::state::Shared;
@@ -89,7 +90,7 @@ async fn page(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> R
         return bad_page("`path` and `redirect_uri` are required");
     };
     if let Err(why) = check_redirect_uri(&redirect_uri) {
-        return bad_page(why);
+        return bad_page(&why.to_string());
     }
     let user_name = user_name.filter(|u| !u.is_empty());
     let screen = shared.screen(user_name.as_deref(), &path);
@@ -143,7 +144,7 @@ async fn submit(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byt
         return bad_page("`outcome`, `path` and `redirect_uri` are required");
     };
     if let Err(why) = check_redirect_uri(&redirect_uri) {
-        return bad_page(why);
+        return bad_page(&why.to_string());
     }
     let outcome = match outcome.as_str() {
         "approve" => Outcome::Approve,
@@ -205,73 +206,18 @@ pub(crate) fn callback_url(redirect_uri: &str, result: &MiniLoginResult) -> Stri
     if let Some(ext_msg) = &result.ext_msg {
         query.append_pair("extMsg", ext_msg);
     }
-    let separator = if base.contains('?') { '&' } else { '?' };
+    let separator = match base.split_once('?') {
+        None => "?",
+        Some((_, "")) => "",
+        Some((_, query)) if query.ends_with('&') => "",
+        Some(_) => "&",
+    };
     let mut url = format!("{base}{separator}{}", query.finish());
     if let Some(fragment) = fragment {
         url.push('#');
         url.push_str(fragment);
     }
     url
-}
-
-/// A `redirect_uri` a ticket may be sent to: an absolute URL whose scheme is an app's
-/// own (`myapp`, `com.example.app`), or `http`/`https` on a loopback address. Never a
-/// scheme that runs or reads something (`javascript`, `data`, `file`, ...).
-pub(crate) fn check_redirect_uri(uri: &str) -> Result<(), &'static str> {
-    const EXPECTED: &str = "`redirect_uri` must be your app's own URL (myapp://login, com.example.app:/login) or an http URL on a loopback address (http://127.0.0.1:9000/callback)";
-    if uri.is_empty()
-        || uri.chars().count() > MAX_URL_CHARS
-        || uri.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(EXPECTED);
-    }
-    let Some((scheme, rest)) = uri.split_once(':') else {
-        return Err(EXPECTED);
-    };
-    let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !valid_scheme || rest.is_empty() {
-        return Err(EXPECTED);
-    }
-    let scheme = scheme.to_ascii_lowercase();
-    match scheme.as_str() {
-        "javascript" | "data" | "file" | "vbscript" | "blob" | "about" | "filesystem"
-        | "view-source" => Err(
-            "`redirect_uri` must not run or read anything: javascript, data, file, vbscript, blob and about URLs are refused",
-        ),
-        "http" | "https" => {
-            let authority = rest
-                .strip_prefix("//")
-                .map(|r| r.split(['/', '?', '#']).next().unwrap_or_default())
-                .ok_or(EXPECTED)?;
-            if authority.contains('@') || !is_loopback(authority) {
-                return Err(
-                    "an http or https `redirect_uri` must be on a loopback address (127.0.0.1, [::1], localhost): the ticket goes nowhere else",
-                );
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Whether `host[:port]` names this machine.
-fn is_loopback(authority: &str) -> bool {
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => {
-            return v6
-                .split_once(']')
-                .and_then(|(ip, _)| ip.parse::<Ipv6Addr>().ok())
-                .is_some_and(|ip| ip.is_loopback());
-        }
-        None => authority
-            .rsplit_once(':')
-            .map_or(authority, |(host, _)| host),
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `GET /__emulator/`: the dashboard.

@@ -218,6 +218,22 @@ async fn each_answer_is_a_redirect_to_the_app_with_errcode_and_extmsg() {
     )
     .await;
     assert_eq!(location, "com.example.app:/oauth?errCode=-2");
+    // An empty query, or one ending in `&`: nothing doubled.
+    for (redirect_uri, expected) in [
+        ("myapp://login?", "myapp://login?errCode=-2"),
+        ("myapp://login?a=1&", "myapp://login?a=1&errCode=-2"),
+    ] {
+        let (_, location) = submit(
+            &emulator,
+            &[
+                ("outcome", "cancel"),
+                ("path", PhoneLogin::LAUNCH_PATH),
+                ("redirect_uri", redirect_uri),
+            ],
+        )
+        .await;
+        assert_eq!(location, expected);
+    }
     assert_eq!(
         parse_callback_url(&location).err(),
         Some(LaunchError::Cancelled)
@@ -312,6 +328,15 @@ async fn every_redirect_uri_that_could_take_a_ticket_elsewhere_is_refused() {
         "myapp://log in",
         "myapp://login\r\nX: y",
         "1app://login",
+        "intent://evil.com/cb#Intent;scheme=https;package=com.android.chrome;end",
+        "android-app://com.evil/https/evil.com",
+        "wss://evil.com/cb",
+        "ftp://evil.com",
+        "mailto:a@evil.com",
+        "chrome://settings",
+        "http://127.0.0.1:99999/cb",
+        "myapp://lögin",
+        "myapp://login?errCode=0",
     ] {
         let (status, content_type, page) = get_page(&emulator, PhoneLogin::LAUNCH_PATH, bad).await;
         assert_eq!(status, 400, "{bad:?}");

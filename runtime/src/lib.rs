@@ -68,7 +68,8 @@ pub mod __private;
 #[doc(hidden)]
 pub mod __protocol {
     pub use crate::launch::{
-        EMULATOR_PAGE_PATH, Launch, LaunchPathError, emulator_page_query, read_launch_path,
+        EMULATOR_PAGE_PATH, Launch, LaunchPathError, check_redirect_uri, emulator_page_query,
+        read_launch_path,
     };
     pub use crate::protocol::{
         EXCHANGE_PATH, MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code,
@@ -88,7 +89,10 @@ pub mod builder {
 }
 
 pub use config::MiniProgramLogin;
-pub use launch::{LaunchRequest, LaunchRequestBuilder};
+pub use launch::{
+    EmulatorPageError, InvalidRedirectUri, LaunchRequest, LaunchRequestBuilder,
+    MAX_REDIRECT_URI_LEN,
+};
 pub use protocol::{
     DEFAULT_HOST, DEFAULT_PAGE, InvalidHost, InvalidMiniProgramType, InvalidOriginalId,
     InvalidPage, InvalidPoolId, MiniProgramType, MismatchedMiniProgram, OriginalId, Page, PoolId,

@@ -2,6 +2,7 @@
 
 mod builder;
 mod read;
+mod redirect;
 
 use std::borrow::Cow;
 
@@ -15,6 +16,7 @@ pub use builder::{
     SelfWxappSet, Unset,
 };
 pub use read::{Launch, LaunchPathError, read_launch_path};
+pub use redirect::{InvalidRedirectUri, MAX_REDIRECT_URI_LEN, check_redirect_uri};
 
 /// The three values WeChat OpenSDK's `WXLaunchMiniProgramReq` (iOS) or
 /// `WXLaunchMiniProgram.Req` (Android) takes to open Mini Login.
@@ -89,8 +91,9 @@ impl LaunchRequest {
     /// `emulator` is `host:port`, as for
     /// [`ExchangeClient::with_emulator`](crate::ExchangeClient::with_emulator):
     /// `127.0.0.1:8787` from the iOS Simulator, `10.0.2.2:8787` from the Android
-    /// emulator. `redirect_uri` is the app's own URL (`myapp://login`); the emulator
-    /// refuses one that could take the ticket elsewhere.
+    /// emulator. `redirect_uri` is the app's own URL (`myapp://login`), or a page on
+    /// this machine (`http://127.0.0.1:9000/callback`): one that could take the ticket
+    /// elsewhere is refused, here and by the emulator alike.
     ///
     /// ```
     /// # use mini_program_login::{mini_program_login, MiniProgramLogin};
@@ -106,13 +109,26 @@ impl LaunchRequest {
         &self,
         emulator: &str,
         redirect_uri: &str,
-    ) -> Result<String, InvalidHost> {
-        let base = normalize_emulator_host(emulator)?;
+    ) -> Result<String, EmulatorPageError> {
+        let base = normalize_emulator_host(emulator).map_err(EmulatorPageError::Emulator)?;
+        check_redirect_uri(redirect_uri).map_err(EmulatorPageError::RedirectUri)?;
         Ok(format!(
             "{base}{EMULATOR_PAGE_PATH}?{}",
             emulator_page_query(self, redirect_uri)
         ))
     }
+}
+
+/// Why [`LaunchRequest::emulator_page_url`] cannot make the page's URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorPageError {
+    /// The emulator is not `host:port`.
+    #[error("the emulator's address: {0}")]
+    Emulator(InvalidHost),
+    /// The `redirect_uri` could take the ticket elsewhere than the app.
+    #[error("{0}")]
+    RedirectUri(InvalidRedirectUri),
 }
 
 /// The query of the emulator's page for `launch`, sending the user back to
@@ -227,6 +243,12 @@ mod tests {
                 .emulator_page_url("[::1]:8787", "myapp://x")
                 .is_ok()
         );
+        for redirect in ["javascript:alert(1)", "", "intent://evil/#Intent;end"] {
+            assert!(matches!(
+                launch().emulator_page_url("10.0.2.2:8787", redirect),
+                Err(EmulatorPageError::RedirectUri(_))
+            ));
+        }
         for bad in [
             "10.0.2.2",
             "http://10.0.2.2:8787",

@@ -30,9 +30,11 @@ pub fn parse_callback_url_with_ttl(url: &str, ttl: Duration) -> Result<Ticket, L
     if url.len() > MAX_CALLBACK_URL_LEN {
         return Err(MalformedReason::UrlTooLong { len: url.len() }.into());
     }
-    let query = url
+    // The fragment first: a `?` inside it is not a query.
+    let before_fragment = url.split_once('#').map_or(url, |(before, _)| before);
+    let query = before_fragment
         .split_once('?')
-        .map(|(_, query)| query.split_once('#').map_or(query, |(query, _)| query))
+        .map(|(_, query)| query)
         .ok_or(MalformedReason::MissingErrCode)?;
     let mut err_code = None;
     let mut ext_msg = None;
@@ -56,6 +58,17 @@ pub fn parse_callback_url_with_ttl(url: &str, ttl: Duration) -> Result<Ticket, L
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_inside_the_fragment_is_not_read() {
+        assert_eq!(
+            parse_callback_url("myapp://login#x?errCode=0&extMsg=code%3D200%26ticket%3DEVIL")
+                .unwrap_err(),
+            LaunchError::Malformed {
+                reason: MalformedReason::MissingErrCode
+            }
+        );
+    }
 
     #[test]
     fn each_outcome_of_the_page() {
