@@ -101,7 +101,15 @@ pub(crate) fn shown_path(path: &str) -> String {
         };
     }
     match path {
-        "/__emulator/mini-login" | "/__emulator/health" => path.to_owned(),
+        "/__emulator"
+        | "/__emulator/"
+        | "/__emulator/mini-login"
+        | "/__emulator/mini-login/page"
+        | "/__emulator/health"
+        | "/__emulator/users"
+        | "/__emulator/journal"
+        | "/__emulator/reset"
+        | crate::jwt::JWKS_PATH => path.to_owned(),
         _ => format!("(no such route, {} bytes)", path.len()),
     }
 }

@@ -317,7 +317,10 @@ async fn journal_and_limit(
     entry.status = response.status().as_u16();
     entry.code = response.extensions().get::<BusinessCode>().map(|c| c.0);
     entry.duration = started.elapsed();
-    if shared.log_requests {
+    // The dashboard's own refresh, every few seconds, would crowd out what it shows:
+    // neither logged nor journalled.
+    let own_refresh = entry.method == "GET" && entry.path == "/__emulator/";
+    if shared.log_requests && !own_refresh {
         // Never the query or the body: either may carry a ticket or a secret; and the
         // path only as a route, since a client may put anything in it.
         #[allow(
@@ -334,7 +337,9 @@ async fn journal_and_limit(
             );
         }
     }
-    shared.journal.record(entry);
+    if !own_refresh {
+        shared.journal.record(entry);
+    }
     response
 }
 
@@ -349,9 +354,10 @@ fn closing(error: ApiError) -> Response {
 
 enum Capped {
     Whole(Bytes),
-    /// Over the cap, read to its end so that the client reads the answer.
+    /// Over the cap without saying so, read to its end so that the client reads the
+    /// answer.
     TooLarge,
-    /// Far over the cap (declared or sent): not read to its end.
+    /// Declared over the cap, or sent far over it: not read to its end.
     Unread,
     TimedOut,
     Broken,
@@ -359,7 +365,9 @@ enum Capped {
 
 async fn read_capped(mut body: Body) -> Capped {
     use http_body::Body as _;
-    if body.size_hint().lower() > DRAIN_LIMIT as u64 {
+    // Declared over the cap: answered at once, the body unread (and no
+    // `100 Continue`).
+    if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
         return Capped::Unread;
     }
     let mut kept = Vec::new();

@@ -421,17 +421,49 @@ async fn the_dashboard_and_the_journal_show_a_login_that_just_happened() {
         .json()
         .await
         .unwrap();
-    assert_eq!(journal.len(), 3);
-    assert_eq!(journal[0]["path"], "/__emulator/");
-    assert_eq!(journal[1]["method"], "POST");
+    // The dashboard's own request is not journalled: the exchange is the latest.
+    assert_eq!(journal.len(), 2);
+    assert_eq!(journal[0]["method"], "POST");
     assert_eq!(
-        journal[1]["path"],
+        journal[0]["path"],
         "/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d"
     );
-    assert_eq!(journal[1]["status"], 200);
-    assert_eq!(journal[1]["code"], json!(null));
-    assert!(journal[1]["at"].as_str().is_some_and(|at| at.contains('T')));
-    assert_eq!(journal[1].as_object().unwrap().len(), 5);
+    assert_eq!(journal[0]["status"], 200);
+    assert_eq!(journal[0]["code"], json!(null));
+    assert!(journal[0]["at"].as_str().is_some_and(|at| at.contains('T')));
+    assert_eq!(journal[0].as_object().unwrap().len(), 5);
+    assert_eq!(journal[1]["path"], "/__emulator/mini-login/page");
+
+    // A refusal is journalled with its business code; a path that is no route, as such.
+    let refused = http()
+        .post(format!(
+            "{}/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d",
+            emulator.base_url()
+        ))
+        .json(&json!({"ticket": "nope", "secret": SECRET}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    http()
+        .get(format!("{}/13800138000/x", emulator.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let journal: Vec<Value> = http()
+        .get(format!(
+            "{}/__emulator/journal?limit=2",
+            emulator.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(journal[0]["code"], json!(codes::NOT_FOUND));
+    assert_eq!(journal[0]["path"], "(no such route, 14 bytes)");
+    assert_eq!(journal[1]["code"], json!(codes::TICKET_UNKNOWN));
     for bad in ["0", "x", "10001"] {
         let status = http()
             .get(format!(

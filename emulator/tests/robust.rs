@@ -216,17 +216,19 @@ async fn requests_hyper_cannot_read_get_json_errors() {
             "{answer}"
         );
     }
-    // A body declared far over the cap: 413, without reading it.
-    let answer = send(
-        format!(
-            "POST /oauth/app2wxapp/auth/{POOL} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{{",
-            100 * 1024 * 1024
+    // A body declared over the cap, by a byte or by far: 413 at once, without reading
+    // it or waiting for it, and no `100 Continue`.
+    for declared in [64 * 1024 + 1, 100 * 1024 * 1024] {
+        let answer = send(
+            format!(
+                "POST /oauth/app2wxapp/auth/{POOL} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: {declared}\r\n\r\n{{",
+            )
+            .into_bytes(),
         )
-        .into_bytes(),
-    )
-    .await;
-    assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
-    assert_eq!(json_body(&answer)["apiCode"], codes::BODY_TOO_LARGE);
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 413 "), "{declared}: {answer}");
+        assert_eq!(json_body(&answer)["apiCode"], codes::BODY_TOO_LARGE);
+    }
     a_new_client_is_served(&emulator).await;
 }
 

@@ -73,12 +73,13 @@ pub(crate) fn new_user(body: &[u8]) -> Result<NewUser, ApiError> {
 }
 
 /// A request in the journal, as `GET /__emulator/journal` answers it: never its query,
-/// headers or body.
+/// headers or body, and its path only as a route (as the dashboard and the log show
+/// it), since a client may put anything in a path.
 #[derive(Serialize)]
 pub(crate) struct JournalJson<'a> {
     at: String,
     method: &'a str,
-    path: &'a str,
+    path: String,
     status: u16,
     code: Option<i64>,
 }
@@ -88,7 +89,7 @@ impl<'a> From<&'a JournalEntry> for JournalJson<'a> {
         Self {
             at: rfc3339(entry.at),
             method: &entry.method,
-            path: &entry.path,
+            path: crate::journal::shown_path(&entry.path),
             status: entry.status,
             code: entry.code,
         }

@@ -189,7 +189,7 @@ impl IntoResponse for ErrorReply {
             message,
             request_id: random_hex(8),
         };
-        match self.shape {
+        let mut response = match self.shape {
             ErrorShape::ApiCode => {
                 let status =
                     StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -203,7 +203,10 @@ impl IntoResponse for ErrorReply {
                     message,
                 },
             ),
-        }
+        };
+        // For the journal and the dashboard.
+        response.extensions_mut().insert(BusinessCode(*code));
+        response
     }
 }
 
