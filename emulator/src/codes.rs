@@ -37,3 +37,8 @@ pub const REQUEST_TOO_LARGE: i64 = 2627;
 pub const MALFORMED_REQUEST: i64 = 2628;
 /// The request's body did not arrive within the body timeout (HTTP 408).
 pub const BODY_TIMEOUT: i64 = 2629;
+/// A browser reached the emulator by a name that is not local (HTTP 403): a page could
+/// have rebound that name to this machine.
+pub const HOST_REFUSED: i64 = 2630;
+/// A browser's request that changes something came from another site (HTTP 403).
+pub const CROSS_SITE: i64 = 2631;

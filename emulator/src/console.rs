@@ -252,7 +252,14 @@ async fn users(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 /// `POST /__emulator/users` with `{"nickname", "phone"?, "openid"?, "unionid"?}`.
-async fn add_user(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Response, ErrorReply> {
+async fn add_user(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ErrorReply> {
+    if !crate::routes::is_json(&headers) {
+        return Err(ErrorReply::new(ApiError::unsupported_media_type()));
+    }
     let new = wire::new_user(&body).map_err(ErrorReply::new)?;
     let user = new.into_user();
     match shared.add_user(user.clone()) {

@@ -63,6 +63,7 @@ mod console;
 mod error;
 mod exchange;
 mod faults;
+mod guard;
 mod html;
 mod journal;
 mod jwt;

@@ -143,7 +143,7 @@ pub(crate) async fn method_not_allowed() -> ErrorReply {
     ))
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

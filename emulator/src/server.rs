@@ -247,6 +247,7 @@ async fn serve(
     stop: oneshot::Receiver<()>,
 ) {
     let app = routes::router(Arc::clone(&shared))
+        .layer(middleware::from_fn(crate::guard::guard))
         .layer(middleware::from_fn_with_state(shared, journal_and_limit));
     listener::serve(listener, app, limits, stop).await;
 }

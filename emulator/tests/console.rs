@@ -559,3 +559,79 @@ async fn users_can_be_added_and_a_reset_starts_over() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_web_page_elsewhere_can_neither_rebind_nor_change_anything() {
+    let emulator = start().await;
+    let users = format!("{}/__emulator/users", emulator.base_url());
+    // A browser that reached it by another name (a rebound DNS name): refused.
+    let rebound = http()
+        .get(&users)
+        .header("host", "evil.example:8787")
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
+    let body: Value = rebound.json().await.unwrap();
+    assert_eq!(body["apiCode"], json!(codes::HOST_REFUSED));
+    // Another site posting, as a form or a no-cors fetch would: refused.
+    for (site, origin) in [
+        (Some("cross-site"), None),
+        (None, Some("http://evil.example")),
+    ] {
+        let mut request = http()
+            .post(&users)
+            .header("content-type", "application/json")
+            .body(r#"{"nickname": "Mallory"}"#);
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        assert_eq!(
+            request.send().await.unwrap().status(),
+            403,
+            "{site:?} {origin:?}"
+        );
+        let reset = http()
+            .post(format!("{}/__emulator/reset", emulator.base_url()))
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reset.status(), 403);
+    }
+    // A JSON body sent as text is not JSON.
+    let text = http()
+        .post(&users)
+        .header("content-type", "text/plain")
+        .body(r#"{"nickname": "Mallory"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(text.status(), 415);
+    // Not a browser (curl, a backend by a container's name): served.
+    let backend = http()
+        .get(&users)
+        .header("host", "emulator:8787")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backend.status(), 200);
+    // The page cannot be framed and runs nothing.
+    let page = http()
+        .get(page_url(&emulator, PhoneLogin::LAUNCH_PATH, APP))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+}

@@ -1,0 +1,140 @@
+//! What keeps a web page the developer happens to visit away from the emulator: a
+//! browser may reach it only by an IP address or a local name (a name it resolves
+//! otherwise could be rebound to 127.0.0.1 by its owner), may change nothing from
+//! another site, and may not frame its pages. Clients that are not browsers (curl, a
+//! backend reaching it by a container's name) carry none of the headers this looks at,
+//! and pass.
+
+use std::net::IpAddr;
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::codes;
+use crate::error::ApiError;
+use crate::wire::ErrorReply;
+
+/// The headers of every answer: no framing, no scripts or outside assets, no referrer
+/// (a callback URL carries a ticket), no content sniffing.
+const HEADERS: [(&str, &str); 4] = [
+    ("x-frame-options", "DENY"),
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("referrer-policy", "no-referrer"),
+    ("x-content-type-options", "nosniff"),
+];
+
+/// Whether the request comes from a browser: browsers send `Sec-Fetch-Site` (and
+/// `Origin` with what they post).
+fn from_a_browser(headers: &HeaderMap) -> bool {
+    headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN)
+}
+
+/// Whether `host` (a `Host` header: name or address, and port) is one a name server
+/// cannot rebind: an IP address, `localhost` or a name under `.localhost` or `.local`.
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => {
+            return v6
+                .split(']')
+                .next()
+                .is_some_and(|ip| ip.parse::<IpAddr>().is_ok());
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name.parse::<IpAddr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || name.ends_with(".local")
+}
+
+/// Whether a browser's request that changes something comes from another site.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    match text("sec-fetch-site") {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        // Older browsers: the origin must be this host.
+        None => match (text(header::ORIGIN.as_str()), text(header::HOST.as_str())) {
+            (Some(origin), Some(host)) => {
+                origin.split_once("://").map(|(_, rest)| rest) != Some(host)
+            }
+            (Some(_), None) => true,
+            _ => false,
+        },
+    }
+}
+
+pub(crate) async fn guard(request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if from_a_browser(headers) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !is_local_host(host) {
+            return ErrorReply::new(ApiError::new(
+                403,
+                codes::HOST_REFUSED,
+                "a browser reaches the emulator at an IP address or localhost only",
+            ))
+            .into_response();
+        }
+        let reads = matches!(
+            *request.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS
+        );
+        if !reads && cross_site(headers) {
+            return ErrorReply::new(ApiError::new(
+                403,
+                codes::CROSS_SITE,
+                "the emulator takes no request that changes something from another site",
+            ))
+            .into_response();
+        }
+    }
+    let mut response = next.run(request).await;
+    for (name, value) in HEADERS {
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_hosts() {
+        for host in [
+            "127.0.0.1:8787",
+            "localhost:8787",
+            "[::1]:8787",
+            "10.0.2.2:8787",
+            "my-mac.local:8787",
+            "app.localhost",
+            "192.168.1.4",
+        ] {
+            assert!(is_local_host(host), "{host}");
+        }
+        for host in [
+            "evil.example:8787",
+            "evil.example",
+            "",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:8787",
+        ] {
+            assert!(!is_local_host(host), "{host}");
+        }
+    }
+}
