@@ -158,6 +158,12 @@ pub(crate) fn emulator(args: Vec<String>) -> Result<Parsed, Exit> {
                 .into_iter()
                 .map(UserEntry::into_user)
                 .collect::<Vec<_>>();
+            if file.pools.is_empty() {
+                return Err(error(
+                    ErrorKind::InvalidValue,
+                    format!("--config {}: give at least one [[pool]]", path.display()),
+                ));
+            }
             let pools = file
                 .pools
                 .into_iter()
@@ -214,31 +220,87 @@ pub(crate) fn emulator(args: Vec<String>) -> Result<Parsed, Exit> {
     })
 }
 
-/// The parsed line, or its error as it may be printed: when the line gives
-/// `--secret`, no argument it holds is repeated (a secret typed without quotes, or a
-/// part of one, would be).
+/// The parsed line, or its error as it may be printed: no argument that may be a
+/// secret is repeated (the value of `--secret`, a value given to `--no-secret`, a word
+/// that is no flag: a secret typed without quotes, or mistyped as a flag).
 fn command_line(args: &[String]) -> Result<Cli, Exit> {
     Cli::try_parse_from(args).map_err(|error| {
-        let mut text = error.render().to_string();
+        let text = error.render().to_string();
         if matches!(
             error.kind(),
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
         ) {
             return Exit::Help(text);
         }
-        if args
-            .iter()
-            .any(|a| a == "--secret" || a.starts_with("--secret="))
-        {
-            for arg in args.iter().skip(1) {
-                let value = arg.split_once('=').map_or(arg.as_str(), |(_, v)| v);
-                if value.len() >= 3 && !value.starts_with("--") {
-                    text = text.replace(value, "[not shown]");
+        Exit::Error(without_secrets(text, args))
+    })
+}
+
+/// The arguments of `args` that may be a secret.
+fn secret_arguments(args: &[String]) -> Vec<&str> {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    let takes_value = |name: &str| {
+        command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))
+            .map(|a| a.get_action().takes_values())
+    };
+    let mut secrets = Vec::new();
+    let mut value_of: Option<&str> = None;
+    for arg in args.iter().skip(1) {
+        if let Some(flag) = value_of.take() {
+            if flag == "secret" {
+                secrets.push(arg.as_str());
+            }
+            continue;
+        }
+        match arg.strip_prefix("--") {
+            Some(flag) => {
+                let (name, value) = flag
+                    .split_once('=')
+                    .map_or((flag, None), |(n, v)| (n, Some(v)));
+                match (takes_value(name), value) {
+                    (Some(true), None) => value_of = Some(name),
+                    (Some(true), Some(value)) if name == "secret" => secrets.push(value),
+                    (Some(true), Some(_)) => {}
+                    (Some(false), Some(value)) => secrets.push(value),
+                    (Some(false), None) => {}
+                    // No such flag: it may be a secret that starts with `--`.
+                    (None, _) => secrets.push(arg.as_str()),
                 }
             }
+            // A stray word, or a short option clap does not know.
+            None => secrets.push(arg.as_str()),
         }
-        Exit::Error(text)
-    })
+    }
+    secrets.retain(|s| !s.is_empty());
+    secrets
+}
+
+/// `text` with each argument that may be a secret replaced. When the line gives
+/// `--secret`, every value on it is taken for one: a secret may have been typed where
+/// another flag's value goes.
+fn without_secrets(mut text: String, args: &[String]) -> String {
+    let mut secrets = secret_arguments(args);
+    if args
+        .iter()
+        .any(|a| a == "--secret" || a.starts_with("--secret="))
+    {
+        secrets.extend(
+            args.iter()
+                .skip(1)
+                .map(|arg| arg.split_once('=').map_or(arg.as_str(), |(_, v)| v))
+                .filter(|value| value.len() >= 3 && !value.starts_with("--")),
+        );
+    }
+    for secret in secrets {
+        text = text.replace(&format!("'{secret}'"), "'[not shown]'");
+        if secret.len() >= 4 {
+            text = text.replace(secret, "[not shown]");
+        }
+    }
+    text
 }
 
 impl Cli {
@@ -446,10 +508,25 @@ impl ConfigFile {
             if on_a_secret {
                 format!("--config {shown}:{at} this line could not be read (it is not repeated: it may hold a secret)")
             } else {
-                format!("--config {shown}:{at} {}", error.message())
+                // The file's own strings are not repeated either: a secret may sit
+                // under a wrong key (`ticket_ttl = "hunter2"`).
+                format!("--config {shown}:{at} {}", without_quoted(error.message()))
             }
         })
     }
+}
+
+/// `message` with what it quotes (between `"`) left out.
+fn without_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('"').enumerate() {
+        if i % 2 == 0 {
+            out.push_str(part);
+        } else {
+            out.push_str("\"…\"");
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use mini_program_login::__protocol::is_invisible;
 use mini_program_login::{DEFAULT_TICKET_TTL, OriginalId, PoolId};
 
 use crate::clock::Clock;
@@ -100,6 +101,16 @@ impl fmt::Debug for PoolConfig {
     }
 }
 
+/// A phone number as a user types one: digits, with spaces, `+`, `-`, `.` or
+/// parentheses, at most [`MAX_FIELD_CHARS`] characters.
+pub(crate) fn is_phone_number(phone: &str) -> bool {
+    phone.chars().count() <= MAX_FIELD_CHARS
+        && phone.chars().any(|c| c.is_ascii_digit())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'))
+}
+
 /// A WeChat user who can log in through the simulated Mini Login. `Debug` shows
 /// whether it has a phone number, not the number.
 #[derive(Clone, PartialEq, Eq)]
@@ -156,17 +167,18 @@ impl WechatUser {
         let text = |value: &str, max: usize| {
             !value.is_empty()
                 && value.chars().count() <= max
-                && !value.chars().any(char::is_control)
+                && !value.chars().any(|c| c.is_control() || is_invisible(c))
         };
         let optional =
             |value: &Option<String>, max: usize| value.as_deref().is_none_or(|v| text(v, max));
-        if !text(&self.openid, MAX_FIELD_CHARS) {
+        // `new` is the page's word for a new user.
+        if !text(&self.openid, MAX_FIELD_CHARS) || self.openid == "new" {
             Err("openid")
         } else if !text(&self.nickname, MAX_FIELD_CHARS) {
             Err("nickname")
         } else if !optional(&self.unionid, MAX_FIELD_CHARS) {
             Err("unionid")
-        } else if !optional(&self.phone, MAX_FIELD_CHARS) {
+        } else if self.phone.as_deref().is_some_and(|p| !is_phone_number(p)) {
             Err("phone")
         } else if !text(&self.avatar_url, MAX_URL_CHARS) {
             Err("avatar_url")

@@ -167,13 +167,15 @@ impl MiniLogin<'_> {
         if choice.outcome == Outcome::Refuse {
             return refusal(REFUSED_CODE, "用户取消授权");
         }
-        if choice.phone.as_deref().is_some_and(|phone| {
-            phone.chars().count() > MAX_FIELD_CHARS || phone.chars().any(char::is_control)
-        }) {
+        if choice
+            .phone
+            .as_deref()
+            .is_some_and(|phone| !crate::config::is_phone_number(phone))
+        {
             return refusal(
                 REFUSED_CODE,
                 &format!(
-                    "the phone number shared is not one: over {MAX_FIELD_CHARS} characters, or control characters"
+                    "the phone number shared is not one: digits, with spaces, `+`, `-`, `.` or parentheses, at most {MAX_FIELD_CHARS} characters"
                 ),
             );
         }

@@ -512,6 +512,11 @@ async fn users_can_be_added_and_a_reset_starts_over() {
         json!({"nickname": "x", "phone": 5}),
         json!({"nickname": "x", "colour": "blue"}),
         json!({"nickname": "n".repeat(65)}),
+        json!({"nickname": "x", "openid": "new"}),
+        json!({"nickname": "a\u{202E}b"}),
+        json!({"nickname": "a\u{200B}b"}),
+        json!({"nickname": "x", "phone": "<script>"}),
+        json!({"nickname": "x", "phone": "abc"}),
     ] {
         let response = http().post(&url).json(&bad).send().await.unwrap();
         assert_eq!(response.status(), 400, "{bad}");

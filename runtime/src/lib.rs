@@ -78,6 +78,8 @@ pub mod __protocol {
     /// Outside text made safe to show: bounded, without control or bidirectional
     /// characters.
     pub use crate::text::{SHOWN_CHARS, shown};
+    /// A character nothing shows (zero-width, bidirectional, tag characters).
+    pub use crate::protocol::is_invisible;
 }
 
 /// Builder states of [`LaunchRequestBuilder`]; they name the missing call when

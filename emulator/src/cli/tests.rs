@@ -187,6 +187,13 @@ phone = "13800138000"
             format!("[[pool]]\nid = \"{POOL}\"\nsecret_env = \"MPL_SURELY_UNSET_VARIABLE\"\n"),
             "MPL_SURELY_UNSET_VARIABLE",
         ),
+        // A secret under a key that takes a number: the value is not repeated.
+        (
+            format!(
+                "[[pool]]\nid = \"{POOL}\"\nneeds_secret = false\nticket_ttl = \"hunter2hunter2\"\n"
+            ),
+            "invalid type",
+        ),
         (
             format!(
                 "[[pool]]\nid = \"{POOL}\"\nneeds_secret = false\ntoken_secret = \" padded \"\n"
@@ -203,6 +210,7 @@ phone = "13800138000"
         std::fs::write(&file, &content).unwrap();
         let error = run(&["--config", &path]).err().unwrap_or_default();
         assert!(error.contains(needle), "{content}: {error}");
+        assert!(!error.contains("hunter2hunter2"), "{error}");
         assert!(
             !error.contains("hunter2") && !error.contains("padded"),
             "{error}"
@@ -275,6 +283,18 @@ fn mistakes_are_explained_without_echoing_the_secret() {
         vec!["--pool", "hunter2", "--secret", "x-y-z"],
         vec!["--pool", POOL, "--secret=my", "hunter2", "--quiet"],
         vec!["--pool", POOL, "--secret", " hunter2 "],
+        // Without --secret on the line: a value given to --no-secret, a secret typed as
+        // a flag, a stray word.
+        vec!["--pool", POOL, "--no-secret=hunter2"],
+        vec!["--pool", POOL, "--hunter2"],
+        vec!["--pool", POOL, "--no-secret", "hunter2"],
+        vec![
+            "--pool",
+            POOL,
+            "--secret",
+            "--S3cret",
+            "--no-secret=--hunter2",
+        ],
     ] {
         let error = run(&args).err().unwrap_or_default();
         assert!(

@@ -219,7 +219,7 @@ impl fmt::Display for Page {
 
 /// A character nothing shows: a soft hyphen, a zero-width or joining character, a
 /// bidirectional mark or override, a byte-order mark, a tag or variation selector.
-pub(crate) fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'

@@ -19,6 +19,7 @@ pub use launch::{
     DEFAULT_PAGE, InvalidMiniProgramType, InvalidPage, MiniProgramType, MismatchedMiniProgram,
     Page, mini_program_opened, param,
 };
-pub(crate) use launch::{is_invisible, launch_path};
+pub(crate) use launch::launch_path;
+pub use launch::is_invisible;
 pub(crate) use wechat::DEFAULT_TICKET_TTL_SECS;
 pub use wechat::{MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code};
