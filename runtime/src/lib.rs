@@ -71,6 +71,8 @@ pub mod __protocol {
         EMULATOR_PAGE_PATH, Launch, LaunchPathError, check_redirect_uri, emulator_page_query,
         read_launch_path,
     };
+    /// A character nothing shows (zero-width, bidirectional, tag characters).
+    pub use crate::protocol::is_invisible;
     pub use crate::protocol::{
         EXCHANGE_PATH, MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code,
         mini_program_opened, param,
@@ -78,8 +80,6 @@ pub mod __protocol {
     /// Outside text made safe to show: bounded, without control or bidirectional
     /// characters.
     pub use crate::text::{SHOWN_CHARS, shown};
-    /// A character nothing shows (zero-width, bidirectional, tag characters).
-    pub use crate::protocol::is_invisible;
 }
 
 /// Builder states of [`LaunchRequestBuilder`]; they name the missing call when

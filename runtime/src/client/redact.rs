@@ -28,8 +28,10 @@ const EXCERPT_CHARS: usize = 200;
 /// escaped as long as JSON escapes one.
 const READ_BYTES: usize = 4 * 1024;
 
-/// What stands for text that still holds a run of the ticket or the secret.
-pub(crate) const WITHHELD: &str = "[withheld: it may hold the ticket or the secret]";
+/// What stands for text that still holds a run of the ticket or the secret, or an
+/// escaped phone number.
+pub(crate) const WITHHELD: &str =
+    "[withheld: it may hold the ticket, the secret or a phone number]";
 
 /// The longest `requestId` kept; GenAuth's are short hex ids.
 const REQUEST_ID_CHARS: usize = 64;
@@ -196,7 +198,11 @@ fn guarded(text: &str, known: Known<'_>, max: usize) -> String {
     // Line breaks and tabs read as spaces; other control characters as U+FFFD.
     let text = read_part(text).replace(['\r', '\n', '\t'], " ");
     let text = shown(&redact(&text, known), max);
-    if known.echoes().found_in(&text) {
+    // A phone number escaped (`&#49;&#51;…`, `\\u0031…`) shows once decoded.
+    let escaped_number = echo::layers(&text)
+        .skip(1)
+        .any(|layer| has_masked_number(&layer));
+    if escaped_number || known.echoes().found_in(&text) {
         WITHHELD.to_owned()
     } else {
         text
@@ -224,7 +230,7 @@ pub(crate) fn request_id(id: &str, known: Known<'_>) -> Option<String> {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
-    if !looks_like_an_id || has_masked_number(id) || mask_jwt_like(id) != id {
+    if !looks_like_an_id || numbers::may_be_a_phone(id) || mask_jwt_like(id) != id {
         return None;
     }
     let shares_a_run = |value: &str| {

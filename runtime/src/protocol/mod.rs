@@ -15,11 +15,11 @@ mod wechat;
 pub use host::{DEFAULT_HOST, EXCHANGE_PATH, InvalidHost};
 pub(crate) use host::{normalize_emulator_host, normalize_host};
 pub use ids::{InvalidOriginalId, InvalidPoolId, OriginalId, PoolId};
+pub use launch::is_invisible;
+pub(crate) use launch::launch_path;
 pub use launch::{
     DEFAULT_PAGE, InvalidMiniProgramType, InvalidPage, MiniProgramType, MismatchedMiniProgram,
     Page, mini_program_opened, param,
 };
-pub(crate) use launch::launch_path;
-pub use launch::is_invisible;
 pub(crate) use wechat::DEFAULT_TICKET_TTL_SECS;
 pub use wechat::{MAX_TICKET_TTL_SECS, REFUSED_CODE, SUCCESS_CODE, err_code};

@@ -21,9 +21,10 @@ const SHORTEST: usize = 4;
 /// How many times escaped text is decoded.
 const DECODE_ROUNDS: usize = 3;
 
-/// The runs of the values, on both skeletons.
+/// The runs of the values, on each skeleton.
 pub(super) struct Echoes {
     folded: Runs,
+    alphanumeric: Runs,
     base64: Runs,
 }
 
@@ -61,11 +62,13 @@ impl Echoes {
     pub(super) fn of<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
         let mut echoes = Echoes {
             folded: Runs::default(),
+            alphanumeric: Runs::default(),
             base64: Runs::default(),
         };
         for value in values {
             echoes.folded.add(&folded(value));
-            echoes.folded.add(hex(value.as_bytes()).as_bytes());
+            echoes.alphanumeric.add(&alphanumeric(value));
+            echoes.alphanumeric.add(hex(value.as_bytes()).as_bytes());
             for form in base64_forms(value.as_bytes()) {
                 echoes.base64.add(&base64_view(&form));
             }
@@ -79,19 +82,62 @@ impl Echoes {
 
     /// Whether `text`, at any depth of decoding, holds a run of a value.
     pub(super) fn found_in(&self, text: &str) -> bool {
-        let mut layer = text.to_owned();
-        for _ in 0..=DECODE_ROUNDS {
-            if self.folded.found_in(&folded(&layer)) || self.base64.found_in(&base64_view(&layer)) {
-                return true;
-            }
-            let next = decoded(&layer);
-            if next == layer {
-                break;
-            }
-            layer = next;
-        }
-        false
+        layers(text).any(|layer| {
+            self.folded.found_in(&folded(&layer))
+                || self.alphanumeric.found_in(&alphanumeric(&layer))
+                || self.base64.found_in(&base64_view(&layer))
+        })
     }
+}
+
+/// `text`, then `text` decoded once, twice, up to [`DECODE_ROUNDS`] times, while
+/// decoding changes it.
+pub(super) fn layers(text: &str) -> impl Iterator<Item = String> {
+    let mut next = Some(text.to_owned());
+    let mut rounds = 0;
+    std::iter::from_fn(move || {
+        let layer = next.take()?;
+        if rounds < DECODE_ROUNDS {
+            rounds += 1;
+            let decoded = decoded(&layer);
+            if decoded != layer {
+                next = Some(decoded);
+            }
+        }
+        Some(layer)
+    })
+}
+
+/// The ASCII letters and digits of `text` only, in lower case, full-width forms read
+/// as ASCII, and `0x` before a hex byte left out: a value split by separators
+/// (`iK2Z-Weqh-…`) or written as spaced hex (`54:6b:39`, `0x53 0x78`).
+fn alphanumeric(text: &str) -> Vec<u8> {
+    let ascii: Vec<u8> = text
+        .chars()
+        .map(|c| match u32::from(c) {
+            0xFF01..=0xFF5E => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(' '),
+            _ => c,
+        })
+        .map(|c| if c.is_ascii() { c as u8 } else { b' ' })
+        .collect();
+    let mut out = Vec::with_capacity(ascii.len());
+    let mut at = 0;
+    while let Some(&b) = ascii.get(at) {
+        let starts_a_word = at == 0 || !ascii.get(at - 1).is_some_and(u8::is_ascii_alphanumeric);
+        let hex_prefix = b == b'0'
+            && starts_a_word
+            && matches!(ascii.get(at + 1), Some(b'x' | b'X'))
+            && ascii.get(at + 2).is_some_and(u8::is_ascii_hexdigit);
+        if hex_prefix {
+            at += 2;
+            continue;
+        }
+        if b.is_ascii_alphanumeric() {
+            out.push(b.to_ascii_lowercase());
+        }
+        at += 1;
+    }
+    out
 }
 
 /// The visible ASCII of `text` but spaces and `+`, in lower case, full-width forms
@@ -235,6 +281,35 @@ fn decoded(text: &str) -> String {
 /// The character an HTML character reference at the start of `text` stands for, and
 /// the reference's length.
 fn entity(text: &[u8]) -> Option<(char, usize)> {
+    // A numeric reference may end without `;`, as browsers read it (`&#99&#101`).
+    if text.get(1) == Some(&b'#') {
+        let hex = matches!(text.get(2), Some(b'x' | b'X'));
+        let start = if hex { 3 } else { 2 };
+        let digits = text
+            .get(start..)?
+            .iter()
+            .take(8)
+            .take_while(|b| {
+                if hex {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        let number = std::str::from_utf8(text.get(start..start + digits)?).ok()?;
+        let value = u32::from_str_radix(number, if hex { 16 } else { 10 }).ok()?;
+        let end = start + digits;
+        let len = if text.get(end) == Some(&b';') {
+            end + 1
+        } else {
+            end
+        };
+        return Some((char::from_u32(value)?, len));
+    }
     let end = text.iter().take(12).position(|b| *b == b';')?;
     let name = std::str::from_utf8(text.get(1..end)?).ok()?;
     let c = match name {
@@ -246,14 +321,7 @@ fn entity(text: &[u8]) -> Option<(char, usize)> {
         "sol" => '/',
         "plus" => '+',
         "equals" => '=',
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let value = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(value)?
-        }
+        _ => return None,
     };
     Some((c, end + 1))
 }
@@ -284,6 +352,10 @@ mod tests {
             STANDARD.encode(format!("xy{SECRET}")).replace('/', "\\/"),
             STANDARD.encode(STANDARD.encode(SECRET)),
             "azN5Pj4%2BPz8%2F".to_owned(),
+            "41:62:5c:63:64:2d:39:66:33:6b".to_owned(),
+            "0x41 0x62 0x5c 0x63 0x64 0x2d 0x39 0x66".to_owned(),
+            "&#65&#98&#92&#99&#100&#45&#57&#102&#51".to_owned(),
+            "Ab\\c-d-9f-3k-2m".to_owned(),
         ] {
             let echoes = if echoed.starts_with("azN5") {
                 Echoes::of(["k3y>>>???"])

@@ -16,9 +16,10 @@ const PHONE_DIGITS: usize = 11;
 /// Separators allowed between two groups of digits: `139 - 1234`, `(139) 1234`.
 const MAX_SEPARATORS: usize = 3;
 
-/// A digit, ASCII or full-width (`１３９`).
+/// A digit of any script: ASCII, full-width (`１３９`), Arabic-Indic (`١٣٩`),
+/// Devanagari (`१३९`), mathematical (`𝟏𝟑𝟗`), and other numeric characters.
 fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
 }
 
 /// How many bytes of a separator start `text`, if one does.
@@ -31,7 +32,7 @@ fn separator_len(text: &str) -> Option<usize> {
         || is_invisible(c)
         || matches!(
             c,
-            '-' | '_' | '.' | '/' | '+' | '(' | ')' | '\u{2010}'
+            '-' | '_' | '.' | ',' | '/' | '+' | '(' | ')' | '\u{2010}'
                 ..='\u{2015}' | '\u{2212}' | '·' | '・'
         );
     separates.then(|| c.len_utf8())
@@ -170,6 +171,10 @@ mod tests {
             "2 139 1234 5678",
             "139 1234 5678.0",
             "+1 (415) 555-2671",
+            "١٣٨٠٠١٣٨٠٠٠",
+            "१३८००१३८०००",
+            "𝟏𝟑𝟖𝟎𝟎𝟏𝟑𝟖𝟎𝟎𝟎",
+            "138,0013,8000",
         ] {
             let shown = masked(&format!("call {spelled} now"));
             let digits = shown.chars().filter(|c| is_digit(*c)).count();

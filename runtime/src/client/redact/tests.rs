@@ -244,3 +244,26 @@ fn request_ids_that_are_phones_tokens_or_echoes_go() {
     }
     assert_eq!(request_id("a1b2c3d4", known).as_deref(), Some("a1b2c3d4"));
 }
+
+#[test]
+fn an_escaped_phone_number_withholds_the_text() {
+    for text in [
+        "call &#49;&#51;&#56;&#48;&#48;&#49;&#51;&#56;&#48;&#48;&#48;",
+        "call \\u0031\\u0033\\u0038\\u0030\\u0030\\u0031\\u0033\\u0038\\u0030\\u0030\\u0030",
+        "call %31%33%38%30%30%31%33%38%30%30%30",
+    ] {
+        assert_eq!(server_text(text, Known::default()), WITHHELD, "{text}");
+    }
+    assert_eq!(
+        server_text("ticket is invalid", Known::default()),
+        "ticket is invalid"
+    );
+}
+
+#[test]
+fn a_hex_request_id_with_a_run_of_digits_is_kept() {
+    assert_eq!(
+        request_id("a1234567bcdef012", Known::default()).as_deref(),
+        Some("a1234567bcdef012")
+    );
+}
