@@ -43,6 +43,12 @@ fn the_variable_sends_a_configured_client_to_the_emulator() {
         // SAFETY: as above.
         unsafe { std::env::set_var(EMULATOR_HOST_VARIABLE, bad) };
         let client = PhoneLogin::exchange_client(PoolSecret::new(SECRET));
+        // `host()` says what the variable holds, never the production host.
+        assert!(
+            client.host().starts_with(bad) && client.host().contains(EMULATOR_HOST_VARIABLE),
+            "{}",
+            client.host()
+        );
         match runtime.block_on(client.exchange(ticket(&emulator))) {
             Err(error @ ExchangeError::Transport(_)) => {
                 assert!(

@@ -104,9 +104,20 @@ impl ExchangeClient {
                     client.endpoint = endpoint(&emulator, &pool).ok_or(UNPARSABLE);
                     client.host = Cow::Owned(emulator);
                 }
-                Err(_) => client.endpoint = Err(EMULATOR_HOST_INVALID),
+                Err(_) => {
+                    // Not the configured host: `host()` says what the variable holds,
+                    // which is where the developer meant the exchange to go.
+                    client.endpoint = Err(EMULATOR_HOST_INVALID);
+                    client.host = Cow::Owned(format!(
+                        "{} (from {EMULATOR_HOST_VARIABLE}, not host:port)",
+                        crate::text::shown(&value, 100)
+                    ));
+                }
             },
-            Err(std::env::VarError::NotUnicode(_)) => client.endpoint = Err(EMULATOR_HOST_INVALID),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                client.endpoint = Err(EMULATOR_HOST_INVALID);
+                client.host = Cow::Owned(format!("(from {EMULATOR_HOST_VARIABLE}, not UTF-8)"));
+            }
         }
         client
     }
