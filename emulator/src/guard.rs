@@ -7,9 +7,7 @@
 
 use std::net::IpAddr;
 
-use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::codes;
@@ -73,41 +71,40 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-pub(crate) async fn guard(request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    if from_a_browser(headers) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if !is_local_host(host) {
-            return ErrorReply::new(ApiError::new(
-                403,
-                codes::HOST_REFUSED,
-                "a browser reaches the emulator at an IP address or localhost only",
-            ))
-            .into_response();
-        }
-        let reads = matches!(
-            *request.method(),
-            Method::GET | Method::HEAD | Method::OPTIONS
-        );
-        if !reads && cross_site(headers) {
-            return ErrorReply::new(ApiError::new(
-                403,
-                codes::CROSS_SITE,
-                "the emulator takes no request that changes something from another site",
-            ))
-            .into_response();
-        }
+/// The refusal of a browser's request the emulator must not serve, if it is one.
+pub(crate) fn refusal(method: &Method, headers: &HeaderMap) -> Option<Response> {
+    if !from_a_browser(headers) {
+        return None;
     }
-    let mut response = next.run(request).await;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let refused =
+        |code, message| Some(ErrorReply::new(ApiError::new(403, code, message)).into_response());
+    if !is_local_host(host) {
+        return refused(
+            codes::HOST_REFUSED,
+            "a browser reaches the emulator at an IP address or localhost only",
+        );
+    }
+    let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !reads && cross_site(headers) {
+        return refused(
+            codes::CROSS_SITE,
+            "the emulator takes no request that changes something from another site",
+        );
+    }
+    None
+}
+
+/// Adds the headers every answer carries.
+pub(crate) fn add_headers(response: &mut Response) {
     for (name, value) in HEADERS {
         response
             .headers_mut()
             .insert(name, HeaderValue::from_static(value));
     }
-    response
 }
 
 #[cfg(test)]

@@ -247,7 +247,6 @@ async fn serve(
     stop: oneshot::Receiver<()>,
 ) {
     let app = routes::router(Arc::clone(&shared))
-        .layer(middleware::from_fn(crate::guard::guard))
         .layer(middleware::from_fn_with_state(shared, journal_and_limit));
     listener::serve(listener, app, limits, stop).await;
 }
@@ -282,9 +281,13 @@ async fn journal_and_limit(
         code: None,
         duration: Default::default(),
     };
-    let capped = tokio::time::timeout(shared.body_timeout, read_capped(body))
-        .await
-        .unwrap_or(Capped::TimedOut);
+    let capped = if let Some(refusal) = crate::guard::refusal(&parts.method, &parts.headers) {
+        Capped::Refused(refusal)
+    } else {
+        tokio::time::timeout(shared.body_timeout, read_capped(body))
+            .await
+            .unwrap_or(Capped::TimedOut)
+    };
     if let Capped::Whole(bytes) = &capped {
         entry.body_len = bytes.len();
         entry.body = bytes
@@ -292,7 +295,8 @@ async fn journal_and_limit(
             .unwrap_or_default()
             .to_vec();
     }
-    let response = match capped {
+    let mut response = match capped {
+        Capped::Refused(refusal) => refusal,
         Capped::Whole(bytes) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
@@ -315,6 +319,7 @@ async fn journal_and_limit(
         )),
         Capped::Broken => closing(ApiError::invalid_body("the body could not be read")),
     };
+    crate::guard::add_headers(&mut response);
     entry.status = response.status().as_u16();
     entry.code = response.extensions().get::<BusinessCode>().map(|c| c.0);
     entry.duration = started.elapsed();
@@ -354,6 +359,8 @@ fn closing(error: ApiError) -> Response {
 }
 
 enum Capped {
+    /// Refused before its body was read ([`crate::guard`]).
+    Refused(Response),
     Whole(Bytes),
     /// Over the cap without saying so, read to its end so that the client reads the
     /// answer.
