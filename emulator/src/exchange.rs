@@ -26,7 +26,7 @@ pub(crate) struct ExchangeRequest {
 /// outside the lock.
 pub(crate) struct ExchangedUser {
     pub(crate) id: String,
-    pub(crate) seed: WechatUser,
+    pub(crate) seed: std::sync::Arc<WechatUser>,
     pub(crate) signed_up: SystemTime,
     pub(crate) logins: u64,
     pub(crate) phone: Option<String>,
@@ -102,7 +102,7 @@ impl Exchange<'_> {
         account.logins += 1;
         Ok(ExchangedUser {
             id: account.id.clone(),
-            seed: seed.clone(),
+            seed,
             signed_up: account.signed_up,
             logins: account.logins,
             phone: phone.map(String::from),

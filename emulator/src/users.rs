@@ -3,6 +3,7 @@
 //! (another `_id`, its own login count) in each.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use mini_program_login::PoolId;
@@ -21,7 +22,8 @@ pub(crate) struct Account {
 
 /// A WeChat user, and the accounts it has logged in to.
 pub(crate) struct User {
-    pub(crate) seed: WechatUser,
+    /// Shared with each exchange's answer, which is written outside the lock.
+    pub(crate) seed: Arc<WechatUser>,
     accounts: HashMap<PoolId, Account>,
 }
 
@@ -73,7 +75,7 @@ impl Users {
             .iter()
             .cloned()
             .map(|seed| User {
-                seed,
+                seed: Arc::new(seed),
                 accounts: HashMap::new(),
             })
             .collect();
@@ -89,7 +91,7 @@ impl Users {
             return Err(AddError::Full);
         }
         self.all.push(User {
-            seed: user,
+            seed: Arc::new(user),
             accounts: HashMap::new(),
         });
         Ok(())
@@ -108,7 +110,7 @@ impl Users {
     }
 
     pub(crate) fn all(&self) -> impl Iterator<Item = &WechatUser> {
-        self.all.iter().map(|u| &u.seed)
+        self.all.iter().map(|u| &*u.seed)
     }
 
     /// The user's account in `pool`, made on the first login to it.
@@ -117,14 +119,14 @@ impl Users {
         index: usize,
         pool: PoolId,
         now: SystemTime,
-    ) -> Option<(&WechatUser, &mut Account)> {
+    ) -> Option<(Arc<WechatUser>, &mut Account)> {
         let user = self.all.get_mut(index)?;
         let account = user.accounts.entry(pool).or_insert_with(|| Account {
             id: random_hex(12),
             signed_up: now,
             logins: 0,
         });
-        Some((&user.seed, account))
+        Some((Arc::clone(&user.seed), account))
     }
 
     /// Logins of the user with `openid`, in every pool.
@@ -134,6 +136,6 @@ impl Users {
 
     /// Every user with their logins in every pool, in the order they were added.
     pub(crate) fn with_logins(&self) -> impl Iterator<Item = (&WechatUser, u64)> {
-        self.all.iter().map(|u| (&u.seed, u.logins()))
+        self.all.iter().map(|u| (&*u.seed, u.logins()))
     }
 }
