@@ -53,6 +53,22 @@ fn result(c: &mut Criterion) {
     group.bench_function("oversized_1MiB", |b| {
         b.iter(|| parse_result(black_box(&oversized)).is_err())
     });
+    // The typical success of issue 13: a 300-character ticket and an encoded Chinese
+    // message, against the obvious correct parser, form_urlencoded into a HashMap.
+    let typical = format!(
+        "code=200&message=%E7%99%BB%E5%BD%95%E6%88%90%E5%8A%9F&ticket={}",
+        "3f9a1c0e7b2d4a6f8e1c3b5d7f9a2c4e6b8d0f1a".repeat(8)[..300].to_owned()
+    );
+    group.bench_function("success_300", |b| {
+        b.iter(|| parse_result(black_box(&typical)).is_ok())
+    });
+    group.bench_function("form_urlencoded_hashmap_300", |b| {
+        b.iter(|| {
+            form_urlencoded::parse(black_box(typical.as_bytes()))
+                .into_owned()
+                .collect::<HashMap<String, String>>()
+        })
+    });
     // The vendor's sample approach, for reference (not a correct parser).
     group.bench_function("vendor_split_reference", |b| {
         b.iter(|| {

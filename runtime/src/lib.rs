@@ -39,6 +39,7 @@
 #[cfg(feature = "client")]
 mod client;
 mod config;
+mod form;
 mod launch;
 #[cfg_attr(
     not(feature = "client"),

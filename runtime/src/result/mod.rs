@@ -148,10 +148,11 @@ pub fn parse_result_with_ttl(ext_msg: &str, ttl: Duration) -> Result<Ticket, Lau
     if ext_msg.len() > MAX_EXT_MSG_LEN {
         return Err(MalformedReason::TooLong { len: ext_msg.len() }.into());
     }
+    // The values as written: each is decoded only if it is used.
     let mut code = None;
     let mut message = None;
     let mut ticket = None;
-    for (key, value) in form_urlencoded::parse(ext_msg.as_bytes()) {
+    for (key, value) in crate::form::pairs(ext_msg) {
         let (slot, name) = match &*key {
             "code" => (&mut code, "code"),
             "message" => (&mut message, "message"),
@@ -162,14 +163,17 @@ pub fn parse_result_with_ttl(ext_msg: &str, ttl: Duration) -> Result<Ticket, Lau
             return Err(MalformedReason::DuplicateKey(name).into());
         }
     }
-    let code = parse_code(&code.ok_or(MalformedReason::MissingCode)?)?;
+    let code = code.ok_or(MalformedReason::MissingCode)?;
+    let code = parse_code(&crate::form::decode(code))?;
     if code != SUCCESS_CODE {
         return Err(LaunchError::Refused {
             code,
-            message: message.map(|m| m.into_owned()).unwrap_or_default(),
+            message: message
+                .map(|m| crate::form::decode(m).into_owned())
+                .unwrap_or_default(),
         });
     }
-    let ticket = ticket.ok_or(MalformedReason::MissingTicket)?;
+    let ticket = crate::form::decode(ticket.ok_or(MalformedReason::MissingTicket)?);
     match check_ticket(&ticket) {
         Ok(()) => Ok(Ticket::received_now(ticket.into_owned(), ttl)),
         Err(InvalidTicket::Empty) => Err(MalformedReason::EmptyTicket.into()),
