@@ -72,24 +72,34 @@ fn read_entries(
 ) -> bool {
     let mut unreadable = false;
     let mut semicolon_reported = false;
-    let mut semicolon = |span: Span, errors: &mut Errors| {
-        if !semicolon_reported {
-            semicolon_reported = true;
-            errors.push(
+    // The key before a separator, which its error names.
+    let mut previous: Option<String> = None;
+    let mut semicolon = |span: Span, previous: Option<&str>, errors: &mut Errors| {
+        if semicolon_reported {
+            return;
+        }
+        semicolon_reported = true;
+        match previous {
+            Some(key) => errors.push(
+                span,
+                format_args!("keys are separated by `,`, not `;`: write `,` after `{key} = …`"),
+            ),
+            None => errors.push(
                 span,
                 "keys are separated by `,`, not `;`: write `pool = \"…\", self_wxapp = false`",
-            );
+            ),
         }
     };
     while !input.is_empty() {
         if let Ok(Some(separator)) = input.parse::<Option<Token![;]>>() {
-            semicolon(separator.span, errors);
+            semicolon(separator.span, previous.as_deref(), errors);
             continue;
         }
         if input.peek(Ident::peek_any) && !input.peek2(Token![::]) {
             // `Ident::parse_any` cannot fail after `peek_any`.
             if let Ok(key) = Ident::parse_any(input) {
                 let value = read_value(input, &key, errors);
+                previous = Some(key.unraw().to_string());
                 entry(&key, value, errors);
             }
         } else {
@@ -100,15 +110,27 @@ fn read_entries(
         if input.is_empty() || input.parse::<Option<Token![,]>>().ok().flatten().is_some() {
             continue;
         }
+        let previous = previous.as_deref().unwrap_or("the key");
         if let Ok(separator) = input.parse::<Token![;]>() {
-            semicolon(separator.span, errors);
+            semicolon(separator.span, Some(previous), errors);
         } else if input.peek(Ident::peek_any) {
             // A comma left out: say so, and read the next key as the next key.
             let next = input.span();
-            errors.push(next, "expected `,` before this key");
+            let name = input
+                .fork()
+                .call(Ident::parse_any)
+                .map(|key| key.unraw().to_string())
+                .unwrap_or_default();
+            errors.push(
+                next,
+                format_args!("expected `,` between `{previous}` and `{name}`: write `{previous} = …, {name} = …`"),
+            );
         } else {
             let span = skip_entry(input);
-            errors.push(span, "expected `,` between two keys");
+            errors.push(
+                span,
+                format_args!("expected `,` after `{previous} = …`, between two keys"),
+            );
             let _ = input.parse::<Option<Token![,]>>();
         }
     }

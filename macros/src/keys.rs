@@ -50,6 +50,9 @@ pub(crate) struct Attr {
     /// Known keys written, valid or not, so that a key with a bad value is not also
     /// reported missing.
     given: Vec<&'static str>,
+    /// Keys meant by unknown keys (`selfWxapp` for `self_wxapp`): not reported missing,
+    /// and not duplicated when written as well.
+    meant: Vec<&'static str>,
     /// Something could not be read as a key: which keys were meant is unknown.
     pub(crate) unreadable: bool,
 }
@@ -68,7 +71,7 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Attr {
 impl Attr {
     /// Whether `key` was written, or cannot be said to be missing.
     pub(crate) fn given(&self, key: &str) -> bool {
-        self.unreadable || self.given.contains(&key)
+        self.unreadable || self.given.contains(&key) || self.meant.contains(&key)
     }
 
     fn set(&mut self, key: &Ident, value: Value, errors: &mut Errors) {
@@ -167,7 +170,7 @@ impl Attr {
             _ => {
                 // A misspelt key was written all the same: do not also report it missing.
                 if let Some(meant) = crate::unknown::report(&name, span, check.errors) {
-                    self.given.push(meant);
+                    self.meant.push(meant);
                 }
             }
         }

@@ -122,7 +122,7 @@ fn report(attr: &Attr, mismatch: &MismatchedMiniProgram, errors: &mut Errors) {
         MismatchedMiniProgram::PageWithVendors(page) => errors.push(
             span(attr.path.as_ref().map(|v| v.span)),
             format_args!(
-                "the vendor's Mini Login serves only `{DEFAULT_PAGE}`: `path = \"{page}\"` needs your own copy of it (`self_wxapp = true` with its `user_name`); otherwise remove `path`"
+                "`path = \"{page}\"` needs your own copy of Mini Login (`self_wxapp = true` with its `user_name`): the vendor's serves only `{DEFAULT_PAGE}`; otherwise remove `path`"
             ),
         ),
     }

@@ -76,8 +76,9 @@ fn build(dir: &Path, texts: &[String], cases: &[usize]) -> Vec<(usize, Vec<Strin
         .expect("the tests package sits in the workspace");
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let manifest = format!(
-        "[package]\nname = \"attribute-harness\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+        "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\nmini-program-login = {{ path = {:?}, default-features = false }}\n\n[workspace]\n",
+        program_name(dir),
         workspace.join("runtime")
     );
     write_if_changed(&dir.join("Cargo.toml"), &manifest);
@@ -162,7 +163,7 @@ fn source(texts: &[String], cases: &[usize]) -> (String, Vec<(usize, usize, usiz
 
 /// Runs the built program: each case's expansion.
 fn run(dir: &Path) -> Vec<(usize, Expansion)> {
-    let program = target_dir(dir).join("debug").join("attribute-harness");
+    let program = target_dir(dir).join("debug").join(program_name(dir));
     let output = Command::new(&program)
         .output()
         .expect("the harness program runs");
@@ -201,8 +202,16 @@ fn primary_line(message: &Value) -> Option<usize> {
         .and_then(|l| usize::try_from(l).ok())
 }
 
+/// The suite's crate and program: one name per suite, as they share a target directory.
+fn program_name(dir: &Path) -> String {
+    let suite = dir.file_name().and_then(|n| n.to_str()).unwrap_or("suite");
+    format!("attribute-harness-{suite}")
+}
+
+/// One target directory for every suite's crate, so that the runtime and the macros
+/// are built once.
 fn target_dir(dir: &Path) -> PathBuf {
-    dir.join("target")
+    dir.with_file_name("attribute-harness-target")
 }
 
 fn cargo() -> Command {
