@@ -6,7 +6,8 @@
 //! `cargo run --example backend` serves `POST /login` and `GET /me` on 127.0.0.1:3000
 //! against the embedded emulator, and prints how to try them with curl. `-- --demo`
 //! plays the app once against it and exits. With `GENAUTH_HOST`, `GENAUTH_POOL_SECRET`
-//! and `GENAUTH_JWKS_URL` (`https://<app domain>/oidc/.well-known/jwks.json`) set, it
+//! `GENAUTH_JWKS_URL` (`https://<app domain>/oidc/.well-known/jwks.json`) and
+//! `GENAUTH_APP_ID` (the tokens' audience) set, it
 //! works against GenAuth instead of the emulator.
 
 use std::error::Error;
@@ -103,7 +104,10 @@ async fn me(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
+        .and_then(|value| value.split_once(' '))
+        // The scheme is case-insensitive (RFC 9110).
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token);
     let Some(token) = bearer else {
         return reply(
             StatusCode::UNAUTHORIZED,
@@ -167,7 +171,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 |_| "set GENAUTH_JWKS_URL to https://<app domain>/oidc/.well-known/jwks.json",
             )?;
             let issuer = jwks.trim_end_matches("/.well-known/jwks.json").to_owned();
-            let verifier = TokenVerifier::jwks(&jwks)?.issuer(&issuer);
+            // The audience of GenAuth's ID tokens is the application id.
+            let app_id = std::env::var("GENAUTH_APP_ID")
+                .map_err(|_| "set GENAUTH_APP_ID to the application id, the tokens' audience")?;
+            let verifier = TokenVerifier::jwks(&jwks)?
+                .issuer(&issuer)
+                .audience(&app_id);
             let client = PhoneLogin::exchange_client(secret).with_host(&host)?;
             (client, verifier, None)
         }

@@ -363,7 +363,12 @@ fn checked_secret(name: &str, secret: String) -> Result<String, (ErrorKind, Stri
         return Err((
             ErrorKind::InvalidValue,
             format!(
-                "{name}: the secret is empty; give one, or --no-secret for a pool that needs none"
+                "{name}: the secret is empty; give one{}",
+                if name.ends_with("token_secret") {
+                    ", or leave `token_secret` out for RS256 tokens"
+                } else {
+                    ", or --no-secret for a pool that needs none"
+                }
             ),
         ));
     }

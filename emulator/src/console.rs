@@ -79,8 +79,13 @@ fn bad_page(why: &str) -> Response {
 
 /// `GET /__emulator/mini-login/page?path=…&redirect_uri=…[&user_name=gh_…]`.
 async fn page(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    answer_page(&shared, query.as_deref())
+}
+
+/// The page for a query, whatever it holds.
+pub(crate) fn answer_page(shared: &Shared, query: Option<&str>) -> Response {
     let [path, redirect_uri, user_name] = match fields(
-        query.as_deref().unwrap_or_default(),
+        query.unwrap_or_default(),
         ["path", "redirect_uri", "user_name"],
     ) {
         Ok(values) => values,
@@ -109,14 +114,19 @@ async fn page(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> R
 /// `POST /__emulator/mini-login/page`: the form's answer, sent back to the app as
 /// `303 See Other` to `redirect_uri` with `errCode` and `extMsg` added to its query.
 async fn submit(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
-    let form = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .and_then(|v| v.to_str().ok());
+    answer_form(&shared, content_type, &body)
+}
+
+/// The answer to a form, whatever it holds.
+pub(crate) fn answer_form(shared: &Shared, content_type: Option<&str>, body: &[u8]) -> Response {
+    let form = content_type.is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !form {
         return bad_page("the form is sent as application/x-www-form-urlencoded");
     }
-    let Ok(text) = std::str::from_utf8(&body) else {
+    let Ok(text) = std::str::from_utf8(body) else {
         return bad_page("the form is not UTF-8");
     };
     let names = [

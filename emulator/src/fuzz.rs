@@ -1,6 +1,7 @@
 //! For the fuzz targets in `fuzz/` (built with `--cfg fuzzing`): the emulator's rules
 //! without its HTTP server.
 
+use std::future::Future as _;
 use std::time::Duration;
 
 use crate::clock::Clock;
@@ -51,8 +52,37 @@ impl State {
         }
     }
 
+    /// `GET` of the browser page with `query`: the status and the HTML.
+    pub fn page(&self, query: &str) -> (u16, String) {
+        let response = crate::console::answer_page(&self.0, Some(query));
+        (response.status().as_u16(), body_text(response))
+    }
+
+    /// `POST` of the browser page's form: the status, the `Location` the app is sent
+    /// back to, and the body.
+    pub fn submit_form(&self, form: &[u8]) -> (u16, Option<String>, String) {
+        let response =
+            crate::console::answer_form(&self.0, Some("application/x-www-form-urlencoded"), form);
+        let location = response
+            .headers()
+            .get(axum::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (response.status().as_u16(), location, body_text(response))
+    }
+
     /// Moves the manual clock.
     pub fn advance(&self, by: Duration) {
         self.0.clock.advance(by);
+    }
+}
+
+/// The text of a body written whole, as the routes write theirs: ready at the first poll.
+fn body_text(response: axum::response::Response) -> String {
+    let mut collect = std::pin::pin!(axum::body::to_bytes(response.into_body(), usize::MAX));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match collect.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(Ok(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => String::new(),
     }
 }

@@ -80,6 +80,11 @@ fn main() -> ExitCode {
             emulator.base_url(),
             emulator.base_url()
         );
+        eprintln!(
+            "users' tokens: RS256, keys at {}{} (a pool with `token_secret` in --config: HS256)",
+            emulator.base_url(),
+            mini_program_login_emulator::JWKS_PATH
+        );
         let interrupted = match early {
             Some(result) => result,
             None => ctrl_c.await,

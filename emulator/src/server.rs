@@ -49,6 +49,9 @@ impl EmulatorBuilder {
             max_connections: self.max_connections,
         };
         let shared = Arc::new(Shared::new(self, addr));
+        // The process's RSA key, made once, off the request path: the first exchange
+        // and the first JWKS request find it ready.
+        drop(tokio::task::spawn_blocking(crate::jwt::jwks));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(serve(listener, Arc::clone(&shared), limits, stopped));
         Ok(Emulator {

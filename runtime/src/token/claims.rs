@@ -23,6 +23,9 @@ pub(super) struct Header {
     pub(super) alg: String,
     #[serde(default)]
     pub(super) kid: Option<String>,
+    /// Extensions the signer says must be understood (RFC 7515, 4.1.11): none is.
+    #[serde(default)]
+    crit: Option<Value>,
 }
 
 /// The header of a token of three base64url parts, read without trusting it.
@@ -50,8 +53,18 @@ pub(super) fn header(token: &str) -> Result<Header, TokenError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(head)
         .map_err(|_| malformed("the header is not base64url"))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|_| malformed("the header is not a JSON object with `alg`"))
+    let not_a_header = || malformed("the header is not a JSON object with `alg`");
+    // An object: serde would read a struct from an array too.
+    if !bytes.trim_ascii_start().starts_with(b"{") {
+        return Err(not_a_header());
+    }
+    let header: Header = serde_json::from_slice(&bytes).map_err(|_| not_a_header())?;
+    if header.crit.is_some() {
+        return Err(malformed(
+            "the header lists extensions that must be understood (`crit`); none is",
+        ));
+    }
+    Ok(header)
 }
 
 /// An algorithm's name as JWT writes it.
@@ -62,8 +75,8 @@ pub(super) fn name(algorithm: Algorithm) -> &'static str {
     }
 }
 
-/// jsonwebtoken's refusal as this crate's.
-pub(super) fn refusal(error: &Error) -> TokenError {
+/// jsonwebtoken's refusal of `token` as this crate's.
+pub(super) fn refusal(error: &Error, token: &str) -> TokenError {
     match error.kind() {
         ErrorKind::InvalidSignature => TokenError::Signature,
         ErrorKind::ExpiredSignature => TokenError::Expired,
@@ -73,12 +86,37 @@ pub(super) fn refusal(error: &Error) -> TokenError {
         ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => TokenError::Algorithm {
             expected: "the verifier's algorithm",
         },
-        ErrorKind::MissingRequiredClaim(_) => malformed("it has no `exp`"),
-        ErrorKind::InvalidClaimFormat(_) => malformed("a time claim is not a number"),
+        // A claim jsonwebtoken requires is missing, or is not a number it can read.
+        ErrorKind::MissingRequiredClaim(_) | ErrorKind::InvalidClaimFormat(_) => {
+            match payload(token).map(|claims| claims.get("exp").is_some()) {
+                Ok(false) => malformed("it has no `exp`"),
+                Ok(true) => malformed("`exp` or `nbf` is not a number of seconds"),
+                Err(refused) => refused,
+            }
+        }
         ErrorKind::InvalidRsaKey(_) | ErrorKind::InvalidKeyFormat => TokenError::Keys {
             reason: "the key cannot check RS256 signatures".to_owned(),
         },
-        _ => malformed("the claims are not a JSON object"),
+        // Said by where it is: the header, the claims, or else the signature.
+        _ => {
+            if jsonwebtoken::decode_header(token).is_err() {
+                malformed("the header is not a JWT header (`alg`, `typ`, `kid` are strings)")
+            } else {
+                payload(token).err().unwrap_or(TokenError::Signature)
+            }
+        }
+    }
+}
+
+/// The claims of `token`, read without checking anything, to say what is wrong with them.
+fn payload(token: &str) -> Result<Map<String, Value>, TokenError> {
+    let part = token.split('.').nth(1).unwrap_or_default();
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| malformed("the claims are not base64url"))?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(claims)) => Ok(claims),
+        _ => Err(malformed("the claims are not a JSON object")),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The keys of a JWKS document: fetched on first use, kept, and fetched again when a
-//! token names a key they do not have, at most once a minute.
+//! The keys of a JWKS document: fetched on first use, kept for ten minutes (and past
+//! that while a fetch fails), and fetched again when a token names a key they do not
+//! have, at most once a minute.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -15,6 +16,10 @@ use crate::text::shown;
 /// How long after a fetch an unknown `kid` may make another.
 pub(super) const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
+/// How long the keys of a fetch are used before the document is fetched again: a key
+/// the issuer withdrew is trusted no longer than this.
+pub(super) const MAX_AGE: Duration = Duration::from_secs(600);
+
 /// How long after a failed fetch another may be tried.
 const RETRY_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -28,13 +33,28 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 const REASON_CHARS: usize = 160;
 
 /// The usable keys of one fetch.
-#[derive(Default)]
 struct KeySet {
     by_kid: HashMap<String, Arc<DecodingKey>>,
     all: Vec<Arc<DecodingKey>>,
+    /// RSA keys left out for their size, by `kid`, with why.
+    refused: HashMap<String, String>,
+    fetched: Instant,
 }
 
 impl KeySet {
+    fn new() -> Self {
+        Self {
+            by_kid: HashMap::new(),
+            all: Vec::new(),
+            refused: HashMap::new(),
+            fetched: Instant::now(),
+        }
+    }
+
+    fn fresh(&self) -> bool {
+        self.fetched.elapsed() < MAX_AGE
+    }
+
     /// The key named `kid`, or for a token without one, the only key there is.
     fn get(&self, kid: Option<&str>) -> Option<Arc<DecodingKey>> {
         match kid {
@@ -75,34 +95,48 @@ impl Jwks {
         self.url.as_str()
     }
 
-    fn known(&self, kid: Option<&str>) -> Option<Arc<DecodingKey>> {
-        let keys = self.keys.read().unwrap_or_else(PoisonError::into_inner);
-        keys.as_ref()?.get(kid)
+    fn key_set(&self) -> Option<Arc<KeySet>> {
+        self.keys
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
-    /// The key for a token's `kid`, fetching the document when it is not known yet or
-    /// does not have the key, within the intervals.
+    /// The key for a token's `kid`, fetching the document when it is not known yet,
+    /// when its keys are older than [`MAX_AGE`], or when it does not have the key,
+    /// within the intervals.
     pub(super) async fn key(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, TokenError> {
-        if let Some(key) = self.known(kid) {
+        let known = |set: &Option<Arc<KeySet>>| {
+            set.as_ref()
+                .filter(|set| set.fresh())
+                .and_then(|set| set.get(kid))
+        };
+        if let Some(key) = known(&self.key_set()) {
             return Ok(key);
         }
         // One fetch at a time; whoever waited looks again first.
         let mut fetches = self.fetches.lock().await;
-        if let Some(key) = self.known(kid) {
+        let set = self.key_set();
+        if let Some(key) = known(&set) {
             return Ok(key);
         }
-        let have_keys = self
-            .keys
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .is_some();
+        // While the document cannot be fetched again, its last keys still serve.
+        let stale = set.as_ref().and_then(|set| set.get(kid));
+        if let Some(why) = set.as_ref().and_then(|set| set.refused.get(kid?)) {
+            return Err(TokenError::Keys {
+                reason: why.clone(),
+            });
+        }
         if let Some((at, failure)) = &fetches.failure
             && at.elapsed() < RETRY_INTERVAL
         {
-            return Err(failure.clone());
+            return stale.ok_or_else(|| failure.clone());
         }
-        if have_keys {
-            // The first fetch is not counted: only refetches for an unknown key are.
+        if let Some(set) = &set
+            && set.fresh()
+        {
+            // The first fetch and the refresh of old keys are not counted: only
+            // refetches for an unknown key are.
             if fetches
                 .last_refetch
                 .is_some_and(|at| at.elapsed() < REFETCH_INTERVAL)
@@ -114,19 +148,31 @@ impl Jwks {
         match self.fetch().await {
             Ok(set) => {
                 fetches.failure = None;
-                let found = set.get(kid);
+                let found =
+                    set.get(kid)
+                        .ok_or_else(|| match kid.and_then(|k| set.refused.get(k)) {
+                            Some(why) => TokenError::Keys {
+                                reason: why.clone(),
+                            },
+                            None => TokenError::UnknownKey,
+                        });
                 *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(set));
-                found.ok_or(TokenError::UnknownKey)
+                found
             }
             Err(error) => {
                 fetches.failure = Some((Instant::now(), error.clone()));
-                Err(error)
+                stale.ok_or(error)
             }
         }
     }
 
     async fn fetch(&self) -> Result<KeySet, TokenError> {
         let keys_error = |reason: String| TokenError::Keys { reason };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(keys_error(
+                "fetching the JWKS needs a tokio runtime; verify from within one".to_owned(),
+            ));
+        }
         let transport = |error: reqwest::Error| {
             let error = error.without_url();
             let mut cause: &dyn std::error::Error = &error;
@@ -187,14 +233,31 @@ fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
     let Some(Value::Array(entries)) = document.get("keys") else {
         return Err("the answer has no `keys` array");
     };
-    let mut set = KeySet::default();
+    let mut set = KeySet::new();
     for entry in entries {
         let Ok(jwk) = serde_json::from_value::<Jwk>(entry.clone()) else {
             continue;
         };
         let signs = !matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption));
         let rs256 = matches!(jwk.common.key_algorithm, None | Some(KeyAlgorithm::RS256));
-        if !signs || !rs256 || !matches!(jwk.algorithm, AlgorithmParameters::RSA(_)) {
+        let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+            continue;
+        };
+        if !signs || !rs256 {
+            continue;
+        }
+        let bits = modulus_bits(&rsa.n);
+        if !RSA_BITS.contains(&bits) {
+            if let Some(kid) = jwk.common.key_id {
+                set.refused.insert(
+                    kid,
+                    format!(
+                        "the JWKS's key for this `kid` is RSA of {bits} bits; {} to {} are accepted",
+                        RSA_BITS.start(),
+                        RSA_BITS.end()
+                    ),
+                );
+            }
             continue;
         }
         let Ok(key) = DecodingKey::from_jwk(&jwk) else {
@@ -206,10 +269,25 @@ fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
         }
         set.all.push(key);
     }
-    if set.all.is_empty() {
+    if set.all.is_empty() && set.refused.is_empty() {
         return Err("the JWKS holds no RS256 signing key");
     }
     Ok(set)
+}
+
+/// The RSA modulus sizes accepted, in bits, as aws-lc-rs verifies them.
+const RSA_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
+
+/// The size in bits of a base64url modulus (0 if it is not base64url).
+fn modulus_bits(n: &str) -> usize {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(n.trim_end_matches('='))
+        .unwrap_or_default();
+    let Some(first) = bytes.iter().position(|b| *b != 0) else {
+        return 0;
+    };
+    (bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize
 }
 
 #[cfg(test)]
@@ -236,21 +314,144 @@ mod tests {
         }
     }
 
+    /// A base64url modulus of `bits` bits.
+    fn modulus(bits: usize) -> String {
+        use base64::Engine as _;
+        let mut bytes = vec![0xA5_u8; bits.div_ceil(8)];
+        bytes[0] = 0x80 >> ((8 - bits % 8) % 8);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
     #[test]
     fn rsa_signing_keys_are_kept_by_kid() {
-        let set = read_key_set(
-            br#"{"keys": [
-                {"kty": "RSA", "kid": "a", "alg": "RS256", "use": "sig", "n": "AQAB", "e": "AQAB"},
-                {"kty": "RSA", "kid": "b", "alg": "RS512", "n": "AQAB", "e": "AQAB"},
-                {"kty": "EC", "kid": "c", "crv": "P-256", "x": "AQAB", "y": "AQAB"},
-                {"kty": "RSA", "n": "AQAB", "e": "AQAB"}
-            ]}"#,
-        )
-        .unwrap();
+        let n = modulus(2048);
+        let document = format!(
+            r#"{{"keys": [
+                {{"kty": "RSA", "kid": "a", "alg": "RS256", "use": "sig", "n": "{n}", "e": "AQAB"}},
+                {{"kty": "RSA", "kid": "b", "alg": "RS512", "n": "{n}", "e": "AQAB"}},
+                {{"kty": "EC", "kid": "c", "crv": "P-256", "x": "AQAB", "y": "AQAB"}},
+                {{"kty": "RSA", "n": "{n}", "e": "AQAB"}}
+            ]}}"#
+        );
+        let set = read_key_set(document.as_bytes()).unwrap();
         assert!(set.get(Some("a")).is_some());
         assert!(set.get(Some("b")).is_none());
         assert!(set.get(Some("c")).is_none());
         // Two usable keys: a token without `kid` names none of them.
         assert!(set.get(None).is_none());
+    }
+
+    /// Serves `answers` in turn, one per connection (the last again and again); counts
+    /// the requests.
+    async fn serve(
+        answers: Vec<(u16, String)>,
+    ) -> (reqwest::Url, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+        let count = Arc::new(AtomicUsize::new(0));
+        let served = Arc::clone(&count);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let n = served.fetch_add(1, Ordering::SeqCst);
+                let (status, body) = answers[n.min(answers.len() - 1)].clone();
+                let mut head = [0_u8; 1024];
+                let _ = stream.read(&mut head).await;
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            }
+        });
+        (reqwest::Url::parse(&url).unwrap(), count)
+    }
+
+    fn document(kid: &str) -> String {
+        format!(
+            r#"{{"keys": [{{"kty": "RSA", "kid": "{kid}", "n": "{}", "e": "AQAB"}}]}}"#,
+            modulus(2048)
+        )
+    }
+
+    /// Makes the kept keys as old as [`MAX_AGE`].
+    fn age(jwks: &Jwks) {
+        let mut keys = jwks.keys.write().unwrap();
+        let set = Arc::get_mut(keys.as_mut().unwrap()).unwrap();
+        set.fetched = Instant::now().checked_sub(MAX_AGE).unwrap();
+    }
+
+    #[tokio::test]
+    async fn old_keys_are_fetched_again_and_serve_while_the_fetch_fails() {
+        use std::sync::atomic::Ordering;
+        let (url, requests) = serve(vec![
+            (200, document("a")),
+            (200, document("b")),
+            (500, "{}".to_owned()),
+        ])
+        .await;
+        let jwks = Jwks::new(url);
+        assert!(jwks.key(Some("a")).await.is_ok());
+        assert!(jwks.key(Some("a")).await.is_ok());
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+        // Ten minutes on, `a` has been withdrawn: it is trusted no longer.
+        age(&jwks);
+        assert_eq!(
+            jwks.key(Some("a")).await.err(),
+            Some(TokenError::UnknownKey)
+        );
+        assert!(jwks.key(Some("b")).await.is_ok());
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
+        // Ten more, and GenAuth fails: `b` still serves; the failure is not retried
+        // for a few seconds.
+        age(&jwks);
+        assert!(jwks.key(Some("b")).await.is_ok());
+        assert!(jwks.key(Some("b")).await.is_ok());
+        assert_eq!(requests.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_kid_whose_key_is_refused_for_its_size_is_a_keys_error() {
+        let small = format!(
+            r#"{{"keys": [{{"kty": "RSA", "kid": "small", "n": "{}", "e": "AQAB"}}]}}"#,
+            modulus(1024)
+        );
+        let (url, _) = serve(vec![(200, small)]).await;
+        let jwks = Jwks::new(url);
+        for _ in 0..2 {
+            match jwks.key(Some("small")).await {
+                Err(TokenError::Keys { reason }) => {
+                    assert!(reason.contains("1024 bits"), "{reason}")
+                }
+                other => panic!("{:?}", other.err()),
+            }
+        }
+        assert_eq!(
+            jwks.key(Some("other")).await.err(),
+            Some(TokenError::UnknownKey)
+        );
+    }
+
+    #[test]
+    fn rsa_keys_of_a_size_aws_lc_refuses_are_left_out_with_why() {
+        assert_eq!(modulus_bits(&modulus(2048)), 2048);
+        assert_eq!(modulus_bits(&modulus(1023)), 1023);
+        assert_eq!(modulus_bits("AQAB"), 17);
+        assert_eq!(modulus_bits("not base64!"), 0);
+        let document = format!(
+            r#"{{"keys": [
+                {{"kty": "RSA", "kid": "small", "n": "{}", "e": "AQAB"}},
+                {{"kty": "RSA", "kid": "huge", "n": "{}", "e": "AQAB"}},
+                {{"kty": "RSA", "kid": "tiny", "n": "AQAB", "e": "AQAB"}}
+            ]}}"#,
+            modulus(1024),
+            modulus(16384)
+        );
+        let set = read_key_set(document.as_bytes()).unwrap();
+        assert!(set.all.is_empty());
+        assert!(set.refused["small"].contains("1024 bits"));
+        assert!(set.refused["huge"].contains("16384 bits"));
+        assert!(set.refused["tiny"].contains("17 bits"));
     }
 }

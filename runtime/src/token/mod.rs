@@ -48,18 +48,26 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// The leeway on `exp`, `nbf` and `iat` unless [`TokenVerifier::leeway`] says otherwise.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
+/// The largest leeway [`TokenVerifier::leeway`] takes; a longer one is cut to it.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(24 * 3600);
+
 /// Where the verifier's keys come from.
 enum Keys {
-    Hs256(Arc<DecodingKey>),
+    /// `None`: the key given was empty, and every token is refused.
+    Hs256(Option<Arc<DecodingKey>>),
     Jwks(Jwks),
 }
 
 /// Checks the user's token: its signature by the verifier's key and algorithm, `exp`
-/// always, `nbf` and `iat` when present, and the issuer and audience when given.
+/// and `iat` always (a [`VerifiedToken`] has both), `nbf` when present, and the issuer
+/// and audience when given.
 ///
 /// Made once and shared (it is cheap to clone): a JWKS verifier fetches the document on
-/// first use, keeps its keys, and fetches it again when a token names a key it does not
-/// have, at most once a minute.
+/// first use, keeps its keys for ten minutes (past that it fetches again, and keeps
+/// using them while GenAuth cannot be reached), and fetches it again when a token names
+/// a key it does not have, at most once a minute: for up to a minute after a key is
+/// added, tokens signed by it may be refused as [`TokenError::UnknownKey`]. Fetching
+/// needs a tokio runtime.
 #[derive(Clone)]
 pub struct TokenVerifier {
     keys: Arc<Keys>,
@@ -126,11 +134,13 @@ impl TokenVerifier {
     }
 
     /// Tokens signed with HS256 and `key` (the application's secret, in GenAuth's
-    /// words).
+    /// words). An empty key, with which anyone could sign, makes every token a
+    /// [`TokenError::Keys`].
     pub fn hs256(key: PoolSecret) -> Self {
-        Self::with_keys(Keys::Hs256(Arc::new(DecodingKey::from_secret(
-            key.expose_secret().as_bytes(),
-        ))))
+        let key = key.expose_secret().as_bytes();
+        Self::with_keys(Keys::Hs256(
+            (!key.is_empty()).then(|| Arc::new(DecodingKey::from_secret(key))),
+        ))
     }
 
     /// Tokens signed with RS256 by a key of the JWKS at `url` (GenAuth:
@@ -159,9 +169,10 @@ impl TokenVerifier {
     }
 
     /// How far `exp`, `nbf` and `iat` may be off, for clocks that disagree. Default
-    /// [`DEFAULT_LEEWAY`].
+    /// [`DEFAULT_LEEWAY`]; at most [`MAX_LEEWAY`], to which a longer one is cut.
     #[must_use]
     pub fn leeway(mut self, leeway: Duration) -> Self {
+        let leeway = leeway.min(MAX_LEEWAY);
         self.leeway = leeway;
         self.validation = Arc::new(validation(self.algorithm(), leeway));
         self
@@ -180,6 +191,13 @@ impl TokenVerifier {
         #[cfg(feature = "tracing")]
         match &result {
             Ok(_) => tracing::debug!(target: "mini_program_login::token", "token verified"),
+            // The keys' reason is this crate's own words and the JWKS's status.
+            Err(TokenError::Keys { reason }) => tracing::debug!(
+                target: "mini_program_login::token",
+                refused = "keys",
+                reason = reason.as_str(),
+                "token refused"
+            ),
             Err(error) => tracing::debug!(
                 target: "mini_program_login::token",
                 refused = error.kind(),
@@ -198,11 +216,16 @@ impl TokenVerifier {
             });
         }
         let key = match &*self.keys {
-            Keys::Hs256(key) => Arc::clone(key),
+            Keys::Hs256(Some(key)) => Arc::clone(key),
+            Keys::Hs256(None) => {
+                return Err(TokenError::Keys {
+                    reason: "the HS256 key is empty; give the application's secret".to_owned(),
+                });
+            }
             Keys::Jwks(jwks) => jwks.key(header.kid.as_deref()).await?,
         };
         let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &self.validation)
-            .map_err(|error| claims::refusal(&error))?
+            .map_err(|error| claims::refusal(&error, token))?
             .claims;
         claims::read(
             claims,

@@ -84,11 +84,17 @@ fn the_documentation_sample_token_is_read_in_its_shape() {
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     let token = signed(&claims);
     assert_eq!(verify(&verifier(), &token), Err(TokenError::Expired));
-    let years = Duration::from_secs(20 * 365 * 24 * 3600);
-    let read = verify(&verifier().leeway(years).audience(POOL), &token).unwrap();
+    // No leeway reaches back to 2020 (it is at most a day): the same claims, moved to
+    // today by the same amount, are read in their shape.
+    let shift = now() - 1_582_781_600 - 10;
+    let mut today = claims.clone();
+    for claim in ["iat", "exp"] {
+        today[claim] = json!(claims[claim].as_i64().unwrap() + shift);
+    }
+    let read = verify(&verifier().audience(POOL), &signed(&today)).unwrap();
     assert_eq!(read.user_id, "5e57540f84622ae263294a42");
     assert_eq!(read.pool_id.unwrap().as_str(), POOL);
-    assert_eq!(read.issued_at.unix_timestamp(), 1_582_781_600);
+    assert_eq!(read.issued_at.unix_timestamp(), 1_582_781_600 + shift);
 }
 
 #[test]
@@ -205,5 +211,124 @@ fn no_error_or_debug_holds_the_token() {
     for shown in [error.to_string(), format!("{error:?}"), format!("{v:?}")] {
         assert!(!shown.contains(&token[..20]), "{shown}");
         assert!(!shown.contains(KEY), "{shown}");
+    }
+}
+
+/// `header.claims` signed with [`KEY`], both parts written by hand.
+fn signed_raw(header: &str, claims: &str) -> String {
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims)
+    );
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &EncodingKey::from_secret(KEY.as_bytes()),
+        Algorithm::HS256,
+    )
+    .unwrap();
+    format!("{message}.{signature}")
+}
+
+#[test]
+fn a_leeway_of_any_length_neither_panics_nor_refuses_a_fresh_token() {
+    let token = signed(&oidc(json!({})));
+    for leeway in [
+        Duration::from_secs(100 * 365 * 86400),
+        Duration::MAX,
+        Duration::ZERO,
+    ] {
+        let verifier = verifier().leeway(leeway);
+        assert!(verify(&verifier, &token).is_ok(), "{leeway:?}");
+    }
+    // Cut to a day: a token expired two days ago stays expired.
+    let old = signed(&oidc(
+        json!({"iat": now() - 3 * 86400, "exp": now() - 2 * 86400}),
+    ));
+    assert_eq!(
+        verify(&verifier().leeway(Duration::MAX), &old),
+        Err(TokenError::Expired)
+    );
+}
+
+#[test]
+fn an_empty_hs256_key_refuses_every_token() {
+    let empty = TokenVerifier::hs256(PoolSecret::new(""));
+    let forged = encode(
+        &Header::new(Algorithm::HS256),
+        &oidc(json!({})),
+        &EncodingKey::from_secret(b""),
+    )
+    .unwrap();
+    assert!(matches!(
+        verify(&empty, &forged),
+        Err(TokenError::Keys { .. })
+    ));
+}
+
+#[test]
+fn refusals_say_which_part_is_wrong() {
+    let claims = oidc(json!({})).to_string();
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let malformed = |token: &str| match verify(&verifier(), token) {
+        Err(TokenError::Malformed { reason }) => reason,
+        other => panic!("{token}: {other:?}"),
+    };
+    // Headers that are not a JWT's.
+    assert!(malformed(&signed_raw(r#"{"alg":"HS256","typ":7}"#, &claims)).contains("header"));
+    assert!(malformed(&signed_raw(r#"["HS256"]"#, &claims)).contains("header"));
+    // An extension the verifier must understand, and does not.
+    assert!(
+        malformed(&signed_raw(
+            r#"{"alg":"HS256","crit":["exp2"],"exp2":1}"#,
+            &claims
+        ))
+        .contains("crit")
+    );
+    // Time claims that are not numbers, and one that is missing.
+    for exp in [json!(-1.5e300), json!("123"), json!(true)] {
+        let reason = malformed(&signed(&oidc(json!({ "exp": exp }))));
+        assert!(reason.contains("not a number"), "{exp}: {reason}");
+    }
+    let mut no_exp = oidc(json!({}));
+    no_exp.as_object_mut().unwrap().remove("exp");
+    assert!(malformed(&signed(&no_exp)).contains("no `exp`"));
+    // Claims that are not an object.
+    assert!(malformed(&signed_raw(header, "[1]")).contains("claims"));
+    // The signature's last character changed within base64url: tampering.
+    let token = signed(&oidc(json!({})));
+    for last in ['A', 'F', '_'] {
+        let mut tampered = token.clone();
+        if tampered.ends_with(last) {
+            continue;
+        }
+        tampered.pop();
+        tampered.push(last);
+        assert_eq!(
+            verify(&verifier(), &tampered),
+            Err(TokenError::Signature),
+            "{last}"
+        );
+    }
+}
+
+#[test]
+fn a_jwks_verifier_outside_a_tokio_runtime_is_a_keys_error() {
+    let verifier = TokenVerifier::jwks("http://127.0.0.1:9/jwks.json").unwrap();
+    let token = signed(&oidc(json!({})));
+    let mut verify = std::pin::pin!(verifier.verify(&token));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    // The header says HS256: refused before any fetch. An RS256 header needs the keys.
+    assert!(matches!(
+        verify.as_mut().poll(&mut context),
+        std::task::Poll::Ready(Err(TokenError::Algorithm { .. }))
+    ));
+    let rs256 = signed_raw(r#"{"alg":"RS256","kid":"k"}"#, &oidc(json!({})).to_string());
+    let mut verify = std::pin::pin!(verifier.verify(&rs256));
+    match verify.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(Err(TokenError::Keys { reason })) => {
+            assert!(reason.contains("tokio runtime"), "{reason}");
+        }
+        other => panic!("{other:?}"),
     }
 }
