@@ -284,10 +284,11 @@ fn modulus_bits(n: &str) -> usize {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(n.trim_end_matches('='))
         .unwrap_or_default();
-    let Some(first) = bytes.iter().position(|b| *b != 0) else {
+    let mut significant = bytes.iter().skip_while(|b| **b == 0);
+    let Some(first) = significant.next() else {
         return 0;
     };
-    (bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize
+    (significant.count() + 1) * 8 - first.leading_zeros() as usize
 }
 
 #[cfg(test)]
