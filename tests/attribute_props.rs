@@ -406,7 +406,7 @@ fn generate(rng: &mut Rng) -> (String, Model) {
                     if entry.equals == "==" {
                         "; "
                     } else {
-                        rng.pick(&["; ", " "])
+                        if rng.chance(50) { "; " } else { " " }
                     }
                 }
                 _ => ", ",
