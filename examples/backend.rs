@@ -10,6 +10,9 @@
 //! `GENAUTH_APP_ID` (the tokens' audience) set, it
 //! works against GenAuth instead of the emulator.
 
+#[path = "support/trace.rs"]
+mod trace;
+
 use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -160,6 +163,7 @@ fn reply(status: StatusCode, body: Value) -> Response {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
+    trace::init();
     let demo = std::env::args().any(|a| a == "--demo");
     let real_host = std::env::var("GENAUTH_HOST")
         .ok()

@@ -14,6 +14,9 @@
 //! and `GENAUTH_TICKET` to a ticket a real device received from Mini Login within the
 //! last two minutes (`GENAUTH_POOL_ID` if your pool is not the example's).
 
+#[path = "support/trace.rs"]
+mod trace;
+
 use std::error::Error;
 
 use mini_program_login::token::TokenVerifier;
@@ -37,6 +40,7 @@ const EMULATED_SECRET: &str = "emulated-pool-secret";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
+    trace::init();
     match (
         std::env::var("GENAUTH_HOST"),
         std::env::var("GENAUTH_POOL_SECRET"),

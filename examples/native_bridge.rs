@@ -36,6 +36,9 @@
 //! embedded emulator's Mini Login and prints what crosses the bridge. Tickets are
 //! credentials, so the printout shows their length, never their value.
 
+#[path = "support/trace.rs"]
+mod trace;
+
 use std::error::Error;
 
 use mini_program_login::{LaunchError, MiniProgramLogin, mini_program_login};
@@ -113,6 +116,7 @@ fn printable(outcome: &str) -> String {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    trace::init();
     let emulator = Emulator::builder()
         .pool(PoolConfig::new(Login::POOL_ID).no_secret())
         .log_requests(false)

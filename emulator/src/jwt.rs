@@ -168,7 +168,7 @@ pub(crate) fn issue(user: &ExchangedUser, issuer: &str, expires: SystemTime) -> 
             unionid: user.seed.unionid.as_deref(),
         },
     };
-    match &user.token_secret {
+    let token = match &user.token_secret {
         Some(secret) => jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
             &claims,
@@ -176,5 +176,7 @@ pub(crate) fn issue(user: &ExchangedUser, issuer: &str, expires: SystemTime) -> 
         )
         .ok(),
         None => signed_rs256(rsa_key()?, &claims),
-    }
+    }?;
+    crate::audit::record("token", &token);
+    Some(token)
 }

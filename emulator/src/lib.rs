@@ -56,6 +56,7 @@
     )
 )]
 
+mod audit;
 mod clock;
 pub mod codes;
 mod config;

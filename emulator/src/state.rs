@@ -69,6 +69,11 @@ pub(crate) struct Answering {
 impl Shared {
     pub(crate) fn new(config: EmulatorBuilder, addr: std::net::SocketAddr) -> Self {
         let clock = config.clock;
+        for pool in &config.pools {
+            for secret in [&pool.secret, &pool.token_secret].into_iter().flatten() {
+                crate::audit::record("secret", secret);
+            }
+        }
         Self {
             inner: Mutex::new(Inner {
                 pools: config.pools.into_iter().map(|p| (p.id, p)).collect(),

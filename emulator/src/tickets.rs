@@ -70,9 +70,14 @@ impl Tickets {
             self.minted.pop_front();
         }
         let key = random_bytes();
+        let ticket = hex(&key);
+        crate::audit::record("ticket", &ticket);
+        if let Some(phone) = &record.phone {
+            crate::audit::record("phone", phone);
+        }
         self.by_key.insert(key, record);
         self.minted.push_back(key);
-        hex(&key)
+        ticket
     }
 
     pub(crate) fn get_mut(&mut self, ticket: &str) -> Option<&mut TicketRecord> {

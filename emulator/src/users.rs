@@ -60,6 +60,9 @@ impl Users {
         } else {
             seeds
         };
+        for phone in seeded.iter().filter_map(|user| user.phone.as_deref()) {
+            crate::audit::record("phone", phone);
+        }
         let mut users = Self {
             seeded,
             all: Vec::new(),
@@ -89,6 +92,9 @@ impl Users {
         }
         if self.all.len() >= MAX_USERS {
             return Err(AddError::Full);
+        }
+        if let Some(phone) = &user.phone {
+            crate::audit::record("phone", phone);
         }
         self.all.push(User {
             seed: Arc::new(user),

@@ -8,6 +8,9 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "../../examples/support/trace.rs"]
+mod trace;
+
 use mini_program_login::{MiniProgramLogin, PoolSecret, Ticket, mini_program_login};
 use mini_program_login_emulator::{Emulator, EmulatorBuilder, PoolConfig, UserChoice};
 
@@ -33,6 +36,9 @@ pub struct PlainLogin;
 pub struct OpenLogin;
 
 pub fn emulator() -> EmulatorBuilder {
+    // Under the secrets audit (`RUST_LOG=trace`), everything the library traces is
+    // printed, and scanned.
+    trace::init();
     Emulator::builder()
         .pool(PoolConfig::new(PhoneLogin::POOL_ID).secret(SECRET))
         .pool(PoolConfig::new(OpenLogin::POOL_ID).no_secret())
