@@ -69,6 +69,15 @@ impl Tickets {
             self.by_key.remove(oldest);
             self.minted.pop_front();
         }
+        // Once the store is half full, it takes the room it will need at its cap at
+        // once: a table kept at its cap, with tickets forgotten and minted, would
+        // otherwise double itself some time later to clear its tombstones (hashbrown
+        // rehashes in place only while at most half full), and memory would step up
+        // long after the cap was reached.
+        if self.by_key.len() == MAX_TICKETS / 2 {
+            self.by_key.reserve(2 * MAX_TICKETS - self.by_key.len());
+            self.minted.reserve(MAX_TICKETS - self.minted.len());
+        }
         let key = random_bytes();
         let ticket = hex(&key);
         crate::audit::record("ticket", &ticket);
