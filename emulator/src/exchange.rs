@@ -11,7 +11,7 @@ use mini_program_login::PoolId;
 use subtle::ConstantTimeEq as _;
 
 use crate::codes;
-use crate::config::{PoolConfig, WechatUser};
+use crate::config::PoolConfig;
 use crate::error::ApiError;
 use crate::tickets::Tickets;
 use crate::users::Users;
@@ -26,7 +26,7 @@ pub(crate) struct ExchangeRequest {
 /// outside the lock.
 pub(crate) struct ExchangedUser {
     pub(crate) id: String,
-    pub(crate) seed: std::sync::Arc<WechatUser>,
+    pub(crate) seed: std::sync::Arc<crate::users::Seed>,
     pub(crate) signed_up: SystemTime,
     pub(crate) logins: u64,
     pub(crate) phone: Option<String>,

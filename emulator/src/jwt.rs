@@ -89,67 +89,63 @@ fn seconds(at: SystemTime) -> u64 {
 /// The RS256 tokens signed last, by their claims. RS256 (PKCS#1 v1.5) signatures are
 /// deterministic, so the same claims always make the same token; signing takes about a
 /// millisecond, and a user logging in again within the same second gets the same
-/// claims. Bounded: the oldest goes first.
-struct Signed {
-    by_claims: std::collections::HashMap<String, String>,
-    order: std::collections::VecDeque<String>,
+/// claims. Bounded: the oldest goes first. Looked up without allocating.
+struct SignedToken {
+    iat: u64,
+    exp: u64,
+    /// `iss`, `aud`, `sub`, `data.id`, `data.clientId`, `data.unionid`.
+    fields: [Box<str>; 6],
+    token: String,
 }
 
 /// How many signed tokens are kept.
 const SIGNED_KEPT: usize = 256;
 
-fn signed_rs256(key: &RsaKey, claims: &Claims<'_>) -> Option<String> {
-    use std::sync::{Mutex, PoisonError};
-    static SIGNED: OnceLock<Mutex<Signed>> = OnceLock::new();
-    let cache = SIGNED.get_or_init(|| {
-        Mutex::new(Signed {
-            by_claims: std::collections::HashMap::new(),
-            order: std::collections::VecDeque::new(),
-        })
-    });
-    // The claims as a key, each field with its length: cheaper than their JSON.
+fn fields<'a>(claims: &'a Claims<'_>) -> [&'a str; 6] {
     let data = &claims.data;
-    let text = [
+    [
         claims.iss,
         claims.aud,
         claims.sub,
         data.id,
         data.client_id,
+        // No unionid is not an empty one.
         data.unionid.unwrap_or("\u{0}none"),
     ]
-    .iter()
-    .fold(
-        format!("{}:{}", claims.iat, claims.exp),
-        |mut key, field| {
-            use std::fmt::Write as _;
-            let _ = write!(key, "|{}:{field}", field.len());
-            key
-        },
-    );
-    if let Some(token) = cache
+}
+
+fn signed_rs256(key: &RsaKey, claims: &Claims<'_>) -> Option<String> {
+    use std::collections::VecDeque;
+    use std::sync::{Mutex, PoisonError};
+    static SIGNED: Mutex<VecDeque<SignedToken>> = Mutex::new(VecDeque::new());
+    let wanted = fields(claims);
+    let found = SIGNED
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .by_claims
-        .get(&text)
-    {
-        return Some(token.clone());
+        .iter()
+        .rev()
+        .find(|signed| {
+            signed.iat == claims.iat
+                && signed.exp == claims.exp
+                && signed.fields.iter().map(|f| &**f).eq(wanted)
+        })
+        .map(|signed| signed.token.clone());
+    if found.is_some() {
+        return found;
     }
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(key.kid.clone());
     let token = jsonwebtoken::encode(&header, claims, &key.encoding).ok()?;
-    let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
-    if cache.order.len() >= SIGNED_KEPT
-        && let Some(oldest) = cache.order.pop_front()
-    {
-        cache.by_claims.remove(&oldest);
+    let mut signed = SIGNED.lock().unwrap_or_else(PoisonError::into_inner);
+    if signed.len() >= SIGNED_KEPT {
+        signed.pop_front();
     }
-    if cache
-        .by_claims
-        .insert(text.clone(), token.clone())
-        .is_none()
-    {
-        cache.order.push_back(text);
-    }
+    signed.push_back(SignedToken {
+        iat: claims.iat,
+        exp: claims.exp,
+        fields: wanted.map(Box::from),
+        token: token.clone(),
+    });
     Some(token)
 }
 

@@ -51,7 +51,7 @@ pub(crate) struct TicketCounts {
 /// The tickets, and the order they were minted in, so that the oldest go first.
 #[derive(Default)]
 pub(crate) struct Tickets {
-    by_key: HashMap<Key, TicketRecord>,
+    by_key: HashMap<Key, TicketRecord, std::hash::BuildHasherDefault<KeyHasher>>,
     minted: VecDeque<Key>,
 }
 
@@ -117,7 +117,13 @@ impl Tickets {
 }
 
 fn hex(key: &Key) -> String {
-    key.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(64);
+    for byte in key {
+        for nibble in [byte >> 4, byte & 0xf] {
+            text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    text
 }
 
 /// The key of a ticket the emulator minted; `None` for any other text.
@@ -126,15 +132,40 @@ fn unhex(ticket: &str) -> Option<Key> {
     if bytes.len() != 64 {
         return None;
     }
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
     let mut key = [0u8; 32];
     for (byte, pair) in key.iter_mut().zip(bytes.chunks_exact(2)) {
-        let pair = std::str::from_utf8(pair).ok()?;
-        if !pair.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return None;
-        }
-        *byte = u8::from_str_radix(pair, 16).ok()?;
+        *byte = digit(*pair.first()?)? << 4 | digit(*pair.get(1)?)?;
     }
     Some(key)
+}
+
+/// Hashes a ticket's key by its first eight bytes. The keys are random bytes the
+/// emulator drew itself, so they need no keyed hash: a client can only look keys up,
+/// never choose what is stored.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut first = [0u8; 8];
+        for (slot, byte) in first.iter_mut().zip(bytes) {
+            *slot = *byte;
+        }
+        self.0 ^= u64::from_le_bytes(first);
+    }
+
+    fn write_usize(&mut self, _: usize) {
+        // The array's length, the same for every key.
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use mini_program_login::PoolId;
 use crate::config::WechatUser;
 use crate::limits::MAX_USERS;
 use crate::random::random_hex;
+use crate::wire::SeedJson;
 
 /// A WeChat user's GenAuth account in one pool.
 pub(crate) struct Account {
@@ -20,10 +21,32 @@ pub(crate) struct Account {
     pub(crate) logins: u64,
 }
 
+/// A WeChat user as the exchange answers it: the user, and the parts of the answer that
+/// are the same at each of its logins, written once.
+pub(crate) struct Seed {
+    pub(crate) user: WechatUser,
+    pub(crate) json: SeedJson,
+}
+
+impl Seed {
+    fn new(user: WechatUser) -> Arc<Self> {
+        let json = SeedJson::new(&user);
+        Arc::new(Self { user, json })
+    }
+}
+
+impl std::ops::Deref for Seed {
+    type Target = WechatUser;
+
+    fn deref(&self) -> &WechatUser {
+        &self.user
+    }
+}
+
 /// A WeChat user, and the accounts it has logged in to.
 pub(crate) struct User {
     /// Shared with each exchange's answer, which is written outside the lock.
-    pub(crate) seed: Arc<WechatUser>,
+    pub(crate) seed: Arc<Seed>,
     accounts: HashMap<PoolId, Account>,
 }
 
@@ -78,7 +101,7 @@ impl Users {
             .iter()
             .cloned()
             .map(|seed| User {
-                seed: Arc::new(seed),
+                seed: Seed::new(seed),
                 accounts: HashMap::new(),
             })
             .collect();
@@ -97,7 +120,7 @@ impl Users {
             crate::audit::record("phone", phone);
         }
         self.all.push(User {
-            seed: Arc::new(user),
+            seed: Seed::new(user),
             accounts: HashMap::new(),
         });
         Ok(())
@@ -116,7 +139,7 @@ impl Users {
     }
 
     pub(crate) fn all(&self) -> impl Iterator<Item = &WechatUser> {
-        self.all.iter().map(|u| &*u.seed)
+        self.all.iter().map(|u| &u.seed.user)
     }
 
     /// The user's account in `pool`, made on the first login to it.
@@ -125,7 +148,7 @@ impl Users {
         index: usize,
         pool: PoolId,
         now: SystemTime,
-    ) -> Option<(Arc<WechatUser>, &mut Account)> {
+    ) -> Option<(Arc<Seed>, &mut Account)> {
         let user = self.all.get_mut(index)?;
         let account = user.accounts.entry(pool).or_insert_with(|| Account {
             id: random_hex(12),
@@ -142,6 +165,6 @@ impl Users {
 
     /// Every user with their logins in every pool, in the order they were added.
     pub(crate) fn with_logins(&self) -> impl Iterator<Item = (&WechatUser, u64)> {
-        self.all.iter().map(|u| (&*u.seed, u.logins()))
+        self.all.iter().map(|u| (&u.seed.user, u.logins()))
     }
 }

@@ -19,7 +19,7 @@ mod console;
 mod user;
 
 pub(crate) use console::{JournalJson, UserJson, new_user};
-pub(crate) use user::user_json;
+pub(crate) use user::{SeedJson, user_json};
 
 /// The body of `POST /__emulator/mini-login`: a launch, and what the simulated user
 /// does with it. Answered with a [`MiniLoginResult`](crate::MiniLoginResult).
