@@ -2,7 +2,8 @@
 //! a raw reqwest call against the same emulator, so that the difference is what the
 //! client adds (expiry check, body cap, shape detection, typed and redacted decoding).
 //!
-//! `cargo bench -p mini-program-login-benches --bench exchange`
+//! `cargo bench -p mini-program-login-benches --bench exchange`; the latency with
+//! 1,000, 100,000 and 1,000,000 live tickets: `... --bench exchange -- live_tickets`
 //!
 //! Each iteration uses a fresh ticket, minted outside the timed part. The emulator
 //! serves on one worker thread of its own.
@@ -151,6 +152,45 @@ fn exchange(c: &mut Criterion) {
     group.finish();
 }
 
+/// How an exchange's latency grows with the tickets the emulator keeps: 1,000, 100,000
+/// (the default cap) and 1,000,000 live tickets (the cap raised), minted before the
+/// timing; each iteration exchanges a fresh one through the client.
+fn live_tickets(c: &mut Criterion) {
+    let mut group = c.benchmark_group("live_tickets");
+    for live in [1_000_usize, 100_000, 1_000_000] {
+        let pool: PoolId = POOL.parse().expect("a valid pool id");
+        let emulator = SETUP
+            .runtime
+            .block_on(
+                Emulator::builder()
+                    .pool(PoolConfig::new(pool).secret(SECRET))
+                    .max_tickets(live + 1_000_000)
+                    .log_requests(false)
+                    .start(),
+            )
+            .expect("the emulator starts");
+        for _ in 0..live {
+            mint(&emulator).expect("an approved login");
+        }
+        let client = ExchangeClient::new(pool, Some(PoolSecret::new(SECRET)))
+            .with_host(emulator.base_url())
+            .expect("a loopback host");
+        group.bench_function(live.to_string(), |b| {
+            b.iter_batched(
+                || mint(&emulator).expect("an approved login"),
+                |ticket| {
+                    SETUP
+                        .runtime
+                        .block_on(client.exchange(ticket))
+                        .expect("an exchange")
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
 /// Making a client: from the configuration, from a run-time pool with a host, and, for
 /// reference, building a reqwest client (TLS roots and all), which every client made
 /// until the HTTP client was shared per process.
@@ -185,5 +225,5 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, exchange, construction, decode);
+criterion_group!(benches, exchange, live_tickets, construction, decode);
 criterion_main!(benches);

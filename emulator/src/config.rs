@@ -273,6 +273,7 @@ pub struct EmulatorBuilder {
     pub(crate) body_timeout: Duration,
     pub(crate) idle_timeout: Duration,
     pub(crate) max_connections: usize,
+    pub(crate) max_tickets: usize,
 }
 
 impl EmulatorBuilder {
@@ -353,6 +354,15 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many tickets are kept at once; default
+    /// [`MAX_TICKETS`](crate::limits::MAX_TICKETS). Minting past it forgets the oldest.
+    /// Each kept ticket takes about 250 bytes.
+    #[must_use]
+    pub fn max_tickets(mut self, max: usize) -> Self {
+        self.max_tickets = max.max(1);
+        self
+    }
+
     /// Print one line per request to stderr (method, path, status, duration; never a
     /// query, body, secret or ticket).
     #[must_use]
@@ -416,6 +426,7 @@ impl Default for EmulatorBuilder {
             body_timeout: BODY_TIMEOUT,
             idle_timeout: IDLE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_tickets: crate::limits::MAX_TICKETS,
         }
     }
 }

@@ -78,7 +78,7 @@ impl Shared {
             inner: Mutex::new(Inner {
                 pools: config.pools.into_iter().map(|p| (p.id, p)).collect(),
                 users: Users::seed(config.users),
-                tickets: Tickets::default(),
+                tickets: Tickets::new(config.max_tickets),
                 response_shape: config.response_shape,
                 error_shape: config.error_shape,
                 faults: VecDeque::new(),

@@ -1,6 +1,6 @@
 //! The tickets Mini Login mints and the exchange uses up, each remembered for a while
 //! after its time so that it answers "used" or "expired" rather than "unknown", and
-//! never more than [`MAX_TICKETS`] at once.
+//! never more than [`MAX_TICKETS`] (or the builder's `max_tickets`) at once.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
@@ -49,19 +49,34 @@ pub(crate) struct TicketCounts {
 }
 
 /// The tickets, and the order they were minted in, so that the oldest go first.
-#[derive(Default)]
 pub(crate) struct Tickets {
     by_key: HashMap<Key, TicketRecord, std::hash::BuildHasherDefault<KeyHasher>>,
     minted: VecDeque<Key>,
+    /// How many are kept at most.
+    cap: usize,
+}
+
+impl Default for Tickets {
+    fn default() -> Self {
+        Self::new(MAX_TICKETS)
+    }
 }
 
 impl Tickets {
+    pub(crate) fn new(cap: usize) -> Self {
+        Self {
+            by_key: HashMap::default(),
+            minted: VecDeque::new(),
+            cap,
+        }
+    }
+
     /// Keeps `record` under a fresh ticket, and returns the ticket. Tickets long past
     /// their time are forgotten first, and the oldest when there are too many.
     pub(crate) fn mint(&mut self, record: TicketRecord) -> String {
         let now = record.minted_at;
         while let Some(oldest) = self.minted.front() {
-            let forget = self.by_key.len() >= MAX_TICKETS
+            let forget = self.by_key.len() >= self.cap
                 || self.by_key.get(oldest).is_none_or(|t| t.is_forgotten(now));
             if !forget {
                 break;
@@ -74,9 +89,9 @@ impl Tickets {
         // otherwise double itself some time later to clear its tombstones (hashbrown
         // rehashes in place only while at most half full), and memory would step up
         // long after the cap was reached.
-        if self.by_key.len() == MAX_TICKETS / 2 {
-            self.by_key.reserve(2 * MAX_TICKETS - self.by_key.len());
-            self.minted.reserve(MAX_TICKETS - self.minted.len());
+        if self.by_key.len() == self.cap / 2 {
+            self.by_key.reserve(2 * self.cap - self.by_key.len());
+            self.minted.reserve(self.cap - self.minted.len());
         }
         let key = random_bytes();
         let ticket = hex(&key);
@@ -192,6 +207,16 @@ mod tests {
         assert!(tickets.get_mut(&ticket.to_uppercase()).is_none());
         assert!(tickets.get_mut(&ticket[..63]).is_none());
         assert!(tickets.get_mut("é".repeat(32).as_str()).is_none());
+    }
+
+    #[test]
+    fn a_cap_of_its_own() {
+        let mut tickets = Tickets::new(3);
+        let now = SystemTime::now();
+        let minted: Vec<String> = (0..5).map(|_| tickets.mint(record(now))).collect();
+        assert_eq!(tickets.len(), 3);
+        assert!(tickets.get_mut(&minted[1]).is_none());
+        assert!(tickets.get_mut(&minted[2]).is_some());
     }
 
     #[test]
