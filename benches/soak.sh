@@ -4,7 +4,7 @@
 # wrong answer, any ticket exchanged twice, or memory still growing after the first
 # third of the run. CI runs a 5-second version on the debug build.
 #
-#   benches/soak.sh [SECONDS] [CLIENTS]
+#   benches/soak.sh [SECONDS] [CLIENTS]     (results in RELIABILITY.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
