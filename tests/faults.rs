@@ -229,6 +229,7 @@ async fn a_ten_mib_answer_is_a_decode_error_read_no_further_than_the_cap() {
             _ => panic!("{text}"),
         }
         assert!(text.len() < 4096, "{}", text.len());
+        assert_eq!(error.category(), ErrorCategory::Unexpected);
     }
 }
 
@@ -263,6 +264,7 @@ async fn an_http_1_0_answer_closed_without_a_length_is_read_to_its_end() {
         "{}",
         shown(&error)
     );
+    assert_eq!(error.category(), ErrorCategory::Unexpected);
 }
 
 /// A certificate authority the test's clients trust.
