@@ -48,7 +48,9 @@ pub(super) async fn post(
         trace,
         (response.url(), response.status(), response.content_length()),
     )?;
-    let mut body = Vec::new();
+    // Room for the declared length (under the cap, checked above) at once.
+    let declared = response.content_length().unwrap_or(0);
+    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(transport)? {
         if body.len() + chunk.len() > MAX_RESPONSE_BODY {
             return Err(too_large());
