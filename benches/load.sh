@@ -16,7 +16,7 @@ EXCHANGE_SECONDS=${EXCHANGE_SECONDS:-2}
 HEALTH_SECONDS=${HEALTH_SECONDS:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=2
-TICKETS_PER_RUN=${TICKETS_PER_RUN:-100000}
+TICKETS_PER_RUN=${TICKETS_PER_RUN:-300000}
 POOL=5e4cdd055df3df65dc58b97d
 SECRET=bench-pool-secret
 PORT=${PORT:-18900}
@@ -36,7 +36,7 @@ start() { # <emulator|axum|wiremock>
         emulator)
             GENAUTH_POOL_SECRET=$SECRET TOKIO_WORKER_THREADS=1 \
                 target/release/mini-program-login-emulator --quiet --listen "127.0.0.1:$PORT" \
-                --pool "$POOL" >"$work/server.log" 2>&1 &
+                --pool "$POOL" --max-tickets "$TICKETS_PER_RUN" >"$work/server.log" 2>&1 &
             ;;
         *) target/release/load_peer "$1" "127.0.0.1:$PORT" "$work/user.json" >"$work/server.log" 2>&1 & ;;
     esac

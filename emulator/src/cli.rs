@@ -86,6 +86,11 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = limits::MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     max_connections: u64,
 
+    /// Tickets kept at once; minting past it forgets the oldest. Each takes about
+    /// 250 bytes.
+    #[arg(long, value_name = "N", default_value_t = limits::MAX_TICKETS as u64, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    max_tickets: u64,
+
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
@@ -212,6 +217,7 @@ pub(crate) fn emulator(args: Vec<String>) -> Result<Parsed, Exit> {
         .body_timeout(Duration::from_secs(cli.body_timeout))
         .idle_timeout(Duration::from_secs(cli.idle_timeout))
         .max_connections(usize::try_from(cli.max_connections).unwrap_or(usize::MAX))
+        .max_tickets(usize::try_from(cli.max_tickets).unwrap_or(usize::MAX))
         .log_requests(!cli.quiet);
     Ok(Parsed {
         builder,

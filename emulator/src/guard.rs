@@ -16,14 +16,14 @@ use crate::wire::ErrorReply;
 
 /// The headers of every answer: no framing, no scripts or outside assets, no referrer
 /// (a callback URL carries a ticket), no content sniffing.
-const HEADERS: [(&str, &str); 4] = [
-    ("x-frame-options", "DENY"),
+const HEADERS: [(header::HeaderName, &str); 4] = [
+    (header::X_FRAME_OPTIONS, "DENY"),
     (
-        "content-security-policy",
+        header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'",
     ),
-    ("referrer-policy", "no-referrer"),
-    ("x-content-type-options", "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
 ];
 
 /// Whether the request comes from a browser: browsers send `Sec-Fetch-Site` (and

@@ -84,8 +84,7 @@ async fn exchange(
         _ => {}
     }
     let user = outcome.map_err(reply)?;
-    let issuer = format!("{}/oidc", shared.base_url);
-    let body = wire::user_json(&user, response_shape, &issuer).ok_or_else(|| {
+    let body = wire::user_json(&user, response_shape, &shared.issuer).ok_or_else(|| {
         reply(ApiError::new(
             500,
             codes::SYSTEM_BUSY,

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
@@ -287,9 +288,14 @@ async fn journal_and_limit(
     let capped = if let Some(refusal) = crate::guard::refusal(&parts.method, &parts.headers) {
         Capped::Refused(refusal)
     } else {
-        tokio::time::timeout(shared.body_timeout, read_capped(body))
-            .await
-            .unwrap_or(Capped::TimedOut)
+        // A body already received (nearly every one) is read without arming a timer.
+        let mut reading = std::pin::pin!(read_capped(body));
+        match std::future::poll_fn(|cx| Poll::Ready(reading.as_mut().poll(cx))).await {
+            Poll::Ready(capped) => capped,
+            Poll::Pending => tokio::time::timeout(shared.body_timeout, reading)
+                .await
+                .unwrap_or(Capped::TimedOut),
+        }
     };
     if let Capped::Whole(bytes) = &capped {
         entry.body_len = bytes.len();
@@ -381,6 +387,8 @@ async fn read_capped(mut body: Body) -> Capped {
     if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
         return Capped::Unread;
     }
+    // A body in one frame (nearly every one) is kept as it came, without a copy.
+    let mut first: Option<Bytes> = None;
     let mut kept = Vec::new();
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
@@ -395,12 +403,18 @@ async fn read_capped(mut body: Body) -> Capped {
             return Capped::Unread;
         }
         if total <= MAX_REQUEST_BODY {
-            kept.extend_from_slice(&data);
+            match first.take() {
+                None if kept.is_empty() => first = Some(data),
+                earlier => {
+                    kept.extend_from_slice(&earlier.unwrap_or_default());
+                    kept.extend_from_slice(&data);
+                }
+            }
         }
     }
     if total > MAX_REQUEST_BODY {
         Capped::TooLarge
     } else {
-        Capped::Whole(Bytes::from(kept))
+        Capped::Whole(first.unwrap_or_else(|| Bytes::from(kept)))
     }
 }

@@ -28,8 +28,8 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The port it listens on, for the links it gives to itself.
     pub(crate) port: u16,
-    /// `http://{address}`, the issuer of its tokens with `/oidc` after it.
-    pub(crate) base_url: String,
+    /// The issuer of its tokens: `{base_url}/oidc`.
+    pub(crate) issuer: String,
     /// How long a request's body may take to arrive.
     pub(crate) body_timeout: std::time::Duration,
     pub(crate) journal: Journal,
@@ -85,7 +85,7 @@ impl Shared {
             }),
             journal: Journal::default(),
             port: addr.port(),
-            base_url: format!("http://{addr}"),
+            issuer: format!("http://{addr}/oidc"),
             body_timeout: config.body_timeout,
             clock,
             log_requests: config.log_requests,
