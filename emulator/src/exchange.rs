@@ -25,11 +25,11 @@ pub(crate) struct ExchangeRequest {
 /// What an exchange gives, taken out of the state so that the answer is written
 /// outside the lock.
 pub(crate) struct ExchangedUser {
-    pub(crate) id: String,
+    pub(crate) id: std::sync::Arc<str>,
     pub(crate) seed: std::sync::Arc<crate::users::Seed>,
     pub(crate) signed_up: SystemTime,
     pub(crate) logins: u64,
-    pub(crate) phone: Option<String>,
+    pub(crate) phone: Option<Box<str>>,
     pub(crate) pool: PoolId,
     pub(crate) at: SystemTime,
     /// The pool's key for HS256 tokens, if it has one.
@@ -94,18 +94,19 @@ impl Exchange<'_> {
                 "ticket has expired",
             ));
         }
-        let (user_index, phone) = (record.user, record.phone.clone());
+        // Used up: its phone number goes to the answer, not kept with it.
+        let (user_index, phone) = (record.user, record.phone.take());
         let (seed, account) = self
             .users
             .account(user_index, pool_id, self.now)
             .ok_or_else(unknown)?;
         account.logins += 1;
         Ok(ExchangedUser {
-            id: account.id.clone(),
+            id: std::sync::Arc::clone(&account.id),
             seed,
             signed_up: account.signed_up,
             logins: account.logins,
-            phone: phone.map(String::from),
+            phone,
             pool: pool_id,
             at: self.now,
             token_secret: pool.token_secret.clone(),

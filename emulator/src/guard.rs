@@ -29,8 +29,11 @@ const HEADERS: [(header::HeaderName, &str); 4] = [
 /// Whether the request comes from a browser: browsers send `Sec-Fetch-Site` (and
 /// `Origin` with what they post).
 fn from_a_browser(headers: &HeaderMap) -> bool {
-    headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN)
+    headers.contains_key(SEC_FETCH_SITE) || headers.contains_key(header::ORIGIN)
 }
+
+/// `Sec-Fetch-Site`, by a name made once rather than parsed at each request.
+const SEC_FETCH_SITE: header::HeaderName = header::HeaderName::from_static("sec-fetch-site");
 
 /// Whether `host` (a `Host` header: name or address, and port) is one a name server
 /// cannot rebind: an IP address, `localhost` or a name under `.localhost` or `.local`.
@@ -53,15 +56,15 @@ fn is_local_host(host: &str) -> bool {
 
 /// Whether a browser's request that changes something comes from another site.
 fn cross_site(headers: &HeaderMap) -> bool {
-    let text = |name| {
+    let text = |name: header::HeaderName| {
         headers
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
-    match text("sec-fetch-site") {
+    match text(SEC_FETCH_SITE) {
         Some(site) => !matches!(site, "same-origin" | "none"),
         // Older browsers: the origin must be this host.
-        None => match (text(header::ORIGIN.as_str()), text(header::HOST.as_str())) {
+        None => match (text(header::ORIGIN), text(header::HOST)) {
             (Some(origin), Some(host)) => {
                 origin.split_once("://").map(|(_, rest)| rest) != Some(host)
             }

@@ -15,8 +15,8 @@ use crate::wire::SeedJson;
 
 /// A WeChat user's GenAuth account in one pool.
 pub(crate) struct Account {
-    /// The GenAuth user id (`_id`).
-    pub(crate) id: String,
+    /// The GenAuth user id (`_id`), shared with each exchange's answer.
+    pub(crate) id: Arc<str>,
     pub(crate) signed_up: SystemTime,
     pub(crate) logins: u64,
 }
@@ -151,7 +151,7 @@ impl Users {
     ) -> Option<(Arc<Seed>, &mut Account)> {
         let user = self.all.get_mut(index)?;
         let account = user.accounts.entry(pool).or_insert_with(|| Account {
-            id: random_hex(12),
+            id: random_hex(12).into(),
             signed_up: now,
             logins: 0,
         });

@@ -112,9 +112,112 @@ pub(crate) fn mini_login_request(body: &[u8]) -> Result<MiniLoginRequest, ApiErr
         .map_err(|error| refused(&format!("`{}`: {}", error.path(), error.inner())))
 }
 
+/// A field of the exchange's body as written: a string, `null`, or anything else.
+enum Field<'a> {
+    Text(std::borrow::Cow<'a, str>),
+    Null,
+    Other,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<Field<'a>>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Field<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Field<'a>, E> {
+                Ok(Field::Text(text.into()))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Field<'a>, E> {
+                Ok(Field::Text(text.to_owned().into()))
+            }
+
+            fn visit_unit<E>(self) -> Result<Field<'a>, E> {
+                Ok(Field::Null)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Field<'a>, E> {
+                Ok(Field::Other)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Field<'a>, E> {
+                Ok(Field::Other)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Field<'a>, E> {
+                Ok(Field::Other)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Field<'a>, E> {
+                Ok(Field::Other)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Field<'a>, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Field::Other)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Field<'a>, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Field::Other)
+            }
+        }
+        deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// The exchange's body as the fast path reads it: its two fields, borrowed.
+#[derive(Deserialize)]
+struct ExchangeBody<'a> {
+    #[serde(default, borrow)]
+    ticket: Option<Field<'a>>,
+    #[serde(default, borrow)]
+    secret: Option<Field<'a>>,
+}
+
 /// The body of GenAuth's exchange, `{"ticket": "…", "secret": "…"}`: the ticket
 /// required and not empty, the secret optional (`null` or `""` is no secret).
 pub(crate) fn exchange_request(body: &[u8]) -> Result<ExchangeRequest, ApiError> {
+    // Most bodies are read field by field, borrowed; anything that does not read so (a
+    // key given twice, a body that is not an object, not JSON) goes the whole way
+    // through `Value`, which says what is wrong.
+    // An object only: serde would read the struct from an array too.
+    let object = body.trim_ascii_start().starts_with(b"{");
+    if let Some(Ok(ExchangeBody { ticket, secret })) =
+        object.then(|| serde_json::from_slice::<ExchangeBody<'_>>(body))
+    {
+        let ticket = match ticket {
+            Some(Field::Text(t)) if !t.is_empty() => t.into_owned(),
+            Some(Field::Text(_) | Field::Null) | None => {
+                return Err(ApiError::new(
+                    400,
+                    crate::codes::TICKET_MISSING,
+                    "ticket is required",
+                ));
+            }
+            Some(Field::Other) => return Err(ApiError::invalid_body("ticket must be a string")),
+        };
+        let secret = match secret {
+            Some(Field::Text(s)) if !s.is_empty() => Some(s.into_owned()),
+            Some(Field::Text(_) | Field::Null) | None => None,
+            Some(Field::Other) => return Err(ApiError::invalid_body("secret must be a string")),
+        };
+        return Ok(ExchangeRequest { ticket, secret });
+    }
     let request: Value = serde_json::from_slice(body)
         .map_err(|_| ApiError::invalid_body("the body is not valid JSON"))?;
     let Value::Object(mut request) = request else {

@@ -101,8 +101,24 @@ fn exchange_requests() {
         read(r#"{"ticket":"t","secret":""}"#).ok().unwrap().secret,
         None
     );
+    // A key given twice: the last, as the fast path's fallback reads it.
+    assert_eq!(
+        read(r#"{"ticket":"a","ticket":"b"}"#).ok().unwrap().ticket,
+        "b"
+    );
+    // Escaped text is decoded; unknown fields are ignored.
+    assert_eq!(
+        read(r#"{"ticket":"a\u0062","x":[1,{"y":2}],"secret":"s"}"#)
+            .ok()
+            .unwrap()
+            .ticket,
+        "ab"
+    );
     for (body, code) in [
         ("not json", crate::codes::INVALID_BODY),
+        (" [{\"ticket\":\"t\"}]", crate::codes::INVALID_BODY),
+        (r#"{"ticket":"t"} trailing"#, crate::codes::INVALID_BODY),
+        (r#"{"ticket":{"a":1}}"#, crate::codes::INVALID_BODY),
         ("[]", crate::codes::INVALID_BODY),
         ("{}", crate::codes::TICKET_MISSING),
         (r#"{"ticket":""}"#, crate::codes::TICKET_MISSING),

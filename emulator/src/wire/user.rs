@@ -318,11 +318,11 @@ mod tests {
             user: seed,
         });
         ExchangedUser {
-            id: "5e57540f84622ae263294a42".to_owned(),
+            id: "5e57540f84622ae263294a42".into(),
             seed,
             signed_up: at - Duration::from_millis(86_400_123),
             logins: 7,
-            phone: phone.map(str::to_owned),
+            phone: phone.map(Box::from),
             pool: "5e4cdd055df3df65dc58b97d".parse().unwrap(),
             at,
             token_secret: None,
