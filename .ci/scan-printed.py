@@ -34,9 +34,13 @@ def forms(kind, value):
 
 patterns = {}
 counts = {}
+short = 0
 for line in open(known_path, encoding="utf-8", errors="replace"):
     kind, _, value = line.rstrip("\n").partition("\t")
-    if len(value) < MIN_LEN or value in patterns:
+    if len(value) < MIN_LEN:
+        short += 1
+        continue
+    if value in patterns:
         continue
     counts[kind] = counts.get(kind, 0) + 1
     for form in forms(kind, value):
@@ -46,23 +50,32 @@ for line in open(known_path, encoding="utf-8", errors="replace"):
 size = sum(1 for _ in open(printed_path, "rb"))
 print("scanned %d lines for %s (%d forms)" % (
     size, ", ".join("%d %ss" % (n, k) for k, n in sorted(counts.items())), len(patterns)))
+if short:
+    print("note: %d values under %d characters were not looked for" % (short, MIN_LEN))
 if not patterns:
     sys.exit("error: the emulator recorded nothing; is the audit variable reaching it?")
 with tempfile.NamedTemporaryFile("w", delete=False) as listed:
     listed.write("\n".join(patterns) + "\n")
 try:
-    hits = subprocess.run(["grep", "-a", "-F", "-n", "-f", listed.name, printed_path],
-                          capture_output=True, text=True, errors="replace").stdout.splitlines()
+    # `-a`: text even if a NUL byte is printed somewhere (grep would otherwise say only
+    # "binary file matches", on stderr).
+    grep = subprocess.run(["grep", "-a", "-F", "-n", "-f", listed.name, printed_path],
+                          capture_output=True, text=True, errors="replace")
 finally:
     os.unlink(listed.name)
+if grep.returncode not in (0, 1):
+    sys.exit("error: grep failed (%d): %s" % (grep.returncode, grep.stderr.strip()[:200]))
 found = 0
-for hit in hits:
+for hit in grep.stdout.splitlines():
     number, _, text = hit.partition(":")
-    for form, kind in patterns.items():
-        if form in text:
-            found += 1
-            shown = text.replace(form, "[%s]" % kind)[:200]
-            print("LEAK: a %s at line %s of %s: %s" % (kind, number, printed_path, shown))
+    present = [(form, kind) for form, kind in patterns.items() if form in text]
+    # Every value on the line masked, not only the one reported.
+    shown = text
+    for form, kind in sorted(present, key=lambda p: -len(p[0])):
+        shown = shown.replace(form, "[%s]" % kind)
+    for _, kind in present:
+        found += 1
+        print("LEAK: a %s at line %s of %s: %s" % (kind, number, printed_path, shown[:200]))
 if found:
     sys.exit("error: %d secrets, tickets, tokens or phone numbers were printed" % found)
 print("ok: none of them was printed")

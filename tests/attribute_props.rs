@@ -369,6 +369,12 @@ fn generate(rng: &mut Rng) -> (String, Model) {
         ]);
         add(&mut entries, key, value.into());
         model.must.insert(key.into());
+        // A misspelling of a required key stands for it: the key is not also reported
+        // missing (the unknown key's error says what was meant).
+        let written = |k: &str| entries.iter().any(|e| e.key == k);
+        if key == "self_wxap" && !written("self_wxapp") {
+            model.must.remove("self_wxapp");
+        }
     }
 
     // Any order; then perhaps a key given twice.
@@ -476,10 +482,13 @@ fn named_key(message: &str) -> Option<&str> {
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    match std::env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={text:?} is not a number (decimal)")),
+        Err(_) => default,
+    }
 }
 
 #[test]

@@ -169,12 +169,20 @@ impl WechatUser {
                 && value.chars().count() <= max
                 && !value.chars().any(|c| c.is_control() || is_invisible(c))
         };
+        // A WeChat nickname may hold emoji joined by U+200D (👨‍👩‍👧) and their
+        // variation selectors; any other invisible character is still refused.
+        let nickname = |value: &str| {
+            let joined = value.replace(['\u{200D}', '\u{FE0F}'], "");
+            !joined.is_empty()
+                && value.chars().count() <= MAX_FIELD_CHARS
+                && text(&joined, MAX_FIELD_CHARS)
+        };
         let optional =
             |value: &Option<String>, max: usize| value.as_deref().is_none_or(|v| text(v, max));
         // `new` is the page's word for a new user.
         if !text(&self.openid, MAX_FIELD_CHARS) || self.openid == "new" {
             Err("openid")
-        } else if !text(&self.nickname, MAX_FIELD_CHARS) {
+        } else if !nickname(&self.nickname) {
             Err("nickname")
         } else if !optional(&self.unionid, MAX_FIELD_CHARS) {
             Err("unionid")
@@ -386,7 +394,7 @@ impl EmulatorBuilder {
         for (i, user) in self.users.iter().enumerate() {
             if let Err(field) = user.check() {
                 return Err(format!(
-                    "WeChat user {}: `{field}` must be 1 to {MAX_FIELD_CHARS} characters ({MAX_URL_CHARS} for an URL), without control characters",
+                    "WeChat user {}: `{field}` must be 1 to {MAX_FIELD_CHARS} characters ({MAX_URL_CHARS} for an URL), without control or invisible characters",
                     i + 1
                 ));
             }
@@ -428,5 +436,33 @@ impl Default for EmulatorBuilder {
             max_connections: MAX_CONNECTIONS,
             max_tickets: crate::limits::MAX_TICKETS,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nickname_may_join_emoji_but_hide_nothing_else() {
+        for fine in ["Lin", "family 👨\u{200D}👩\u{200D}👧", "❤\u{FE0F} 名字"] {
+            assert_eq!(WechatUser::new("o-1", fine).check(), Ok(()), "{fine}");
+        }
+        for refused in [
+            "a\u{200B}b",
+            "\u{202E}evil",
+            "\u{FEFF}bom",
+            "\u{200D}",
+            "tab\there",
+            "",
+        ] {
+            assert_eq!(
+                WechatUser::new("o-1", refused).check(),
+                Err("nickname"),
+                "{refused:?}"
+            );
+        }
+        // Other fields stay strict.
+        assert_eq!(WechatUser::new("o\u{200D}1", "Lin").check(), Err("openid"));
     }
 }

@@ -197,7 +197,7 @@ fn add_error(error: &AddError) -> String {
             crate::limits::MAX_USERS
         ),
         AddError::Field(field) => format!(
-            "`{field}` must be 1 to {} characters, without control characters",
+            "`{field}` must be 1 to {} characters, without control or invisible characters (an emoji's joiner is fine in a nickname)",
             crate::limits::MAX_FIELD_CHARS
         ),
     }

@@ -7,8 +7,9 @@
 //!
 //! `soak --emulator PATH [--seconds 60] [--clients 64]`; `benches/soak.sh` builds and
 //! runs it. It prints each kind's operations (right and wrong) and requests, the
-//! memory, and exits non-zero on any wrong answer, any ticket exchanged twice, or (in a
-//! run of 30 s or more) memory that keeps growing.
+//! memory, and exits non-zero on any wrong answer, any ticket exchanged twice (also
+//! when several clients race for one), the emulator exiting, memory past 64 MiB, or (in
+//! a run of a minute or more) memory still growing over its last third.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::error::Error;
@@ -19,12 +20,35 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use mini_program_login::{LaunchRequest, PoolId, parse_callback_url, parse_response};
+use mini_program_login::{LaunchError, LaunchRequest, PoolId, parse_callback_url, parse_response};
 use mini_program_login_emulator::codes;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 type BoxError = Box<dyn Error + Send + Sync>;
+
+/// An error with its causes, as reqwest's alone says only which step failed.
+fn with_causes(error: &(dyn Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
+}
+
+/// Four futures run at once on this task; their outputs in order.
+async fn all_four<T>(
+    a: impl Future<Output = T>,
+    b: impl Future<Output = T>,
+    c: impl Future<Output = T>,
+    d: impl Future<Output = T>,
+) -> [T; 4] {
+    let (a, b, c, d) = tokio::join!(a, b, c, d);
+    [a, b, c, d]
+}
 
 const POOL: &str = "5e4cdd055df3df65dc58b97d";
 /// A pool whose tickets live one second, for expired tickets.
@@ -49,6 +73,8 @@ enum Kind {
     Malformed,
     SlowClient,
     BrowserPage,
+    /// Four clients exchange one ticket at once: one gets the user, three `2603`.
+    Race,
 }
 
 const KINDS: &[Kind] = &[
@@ -62,6 +88,7 @@ const KINDS: &[Kind] = &[
     Kind::Malformed,
     Kind::SlowClient,
     Kind::BrowserPage,
+    Kind::Race,
 ];
 
 /// Per kind: operations right, operations wrong, requests.
@@ -218,9 +245,12 @@ impl Soak {
             }
             Kind::Refuse => {
                 let result = self.mini_login(kind, POOL, "refuse", user).await?;
-                let refused = parse_response(0, result["ext_msg"].as_str());
+                let refused = match (result["err_code"].as_i64(), result["ext_msg"].as_str()) {
+                    (Some(0), Some(ext_msg)) => parse_response(0, Some(ext_msg)),
+                    _ => return Err(format!("a refusal gave {result}").into()),
+                };
                 match (refused, &result["ticket"]) {
-                    (Err(_), Value::Null) => Ok(()),
+                    (Err(LaunchError::Refused { .. }), Value::Null) => Ok(()),
                     _ => Err(format!("a refusal gave {result}").into()),
                 }
             }
@@ -311,6 +341,32 @@ impl Soak {
                 self.exchanged(&ticket, user, &answer)
             }
             Kind::BrowserPage => self.browser_login(user).await,
+            Kind::Race => {
+                let ticket = self.ticket(kind, POOL, user).await?;
+                let body = with_secret(&ticket);
+                let answers = all_four(
+                    self.exchange(kind, POOL, &body),
+                    self.exchange(kind, POOL, &body),
+                    self.exchange(kind, POOL, &body),
+                    self.exchange(kind, POOL, &body),
+                )
+                .await;
+                let mut won = 0;
+                for answer in answers {
+                    let answer = answer?;
+                    if answer.status == 200 {
+                        won += 1;
+                        self.exchanged(&ticket, user, &answer)?;
+                    } else {
+                        Self::expect_error(&answer, 400, codes::TICKET_USED)?;
+                    }
+                }
+                if won == 1 {
+                    Ok(())
+                } else {
+                    Err(format!("{won} of four racing exchanges of one ticket won").into())
+                }
+            }
         }
     }
 
@@ -425,9 +481,41 @@ fn args() -> Result<Args, BoxError> {
     Ok(args)
 }
 
+/// The emulator's process: killed and waited for, and its files removed, however the
+/// soak ends.
+struct Running {
+    child: Child,
+    files: [PathBuf; 2],
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        for file in &self.files {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+impl Running {
+    /// What it wrote to stderr, for an error about it.
+    fn stderr(&self) -> String {
+        let text = std::fs::read_to_string(&self.files[1]).unwrap_or_default();
+        let text = text.trim();
+        let start = text.len().saturating_sub(500);
+        let start = (start..=text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        text.get(start..).unwrap_or_default().to_owned()
+    }
+}
+
 /// Starts the emulator's binary with the soak's pools and users; it and its base URL.
-fn start(emulator: &PathBuf) -> Result<(Child, String), BoxError> {
-    let config = std::env::temp_dir().join(format!("soak-{}.toml", std::process::id()));
+fn start(emulator: &PathBuf) -> Result<(Running, String), BoxError> {
+    let temp = std::env::temp_dir();
+    let config = temp.join(format!("soak-{}.toml", std::process::id()));
+    let log = temp.join(format!("soak-{}.log", std::process::id()));
     let mut text = String::new();
     for (pool, ttl) in [(POOL, 120), (SHORT_POOL, 1)] {
         text.push_str(&format!(
@@ -440,23 +528,36 @@ fn start(emulator: &PathBuf) -> Result<(Child, String), BoxError> {
         ));
     }
     std::fs::write(&config, text)?;
-    let mut child = Command::new(emulator)
+    let child = Command::new(emulator)
         .args(["--listen", "127.0.0.1:0", "--quiet", "--config"])
         .arg(&config)
         .env("SOAK_POOL_SECRET", SECRET)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
+        .stderr(std::fs::File::create(&log)?)
+        .spawn()
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&config);
+            let _ = std::fs::remove_file(&log);
+            format!("cannot start {}: {e}", emulator.display())
+        })?;
+    let mut running = Running {
+        child,
+        files: [config, log],
+    };
+    let stdout = running.child.stdout.take().ok_or("no stdout")?;
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line)?;
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .ok_or_else(|| format!("the emulator said {line:?}"))?
-        .to_owned();
-    let _ = std::fs::remove_file(&config);
-    Ok((child, base))
+    let Some(base) = line.trim().strip_prefix("listening on ") else {
+        let _ = running.child.wait();
+        return Err(format!(
+            "{} did not start: it printed {line:?}; on stderr: {}",
+            emulator.display(),
+            running.stderr()
+        )
+        .into());
+    };
+    let base = base.to_owned();
+    Ok((running, base))
 }
 
 /// `VmRSS` or `VmHWM` of `pid`, in KiB.
@@ -473,8 +574,8 @@ fn memory(pid: u32, field: &str) -> Option<u64> {
 
 fn main() -> Result<(), BoxError> {
     let args = args()?;
-    let (mut child, base) = start(&args.emulator)?;
-    let pid = child.id();
+    let (mut running, base) = start(&args.emulator)?;
+    let pid = running.child.id();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -541,7 +642,7 @@ fn main() -> Result<(), BoxError> {
                         Err(error) => {
                             let mut wrong = lock(&soak.wrong);
                             if wrong.len() < 20 {
-                                wrong.push(format!("{kind:?}: {error}"));
+                                wrong.push(format!("{kind:?}: {}", with_causes(&*error)));
                             }
                             tally.wrong.fetch_add(1, Ordering::Relaxed)
                         }
@@ -558,8 +659,9 @@ fn main() -> Result<(), BoxError> {
     let elapsed = started.elapsed().as_secs_f64();
     let _ = sampler.join();
     let peak = memory(pid, "VmHWM:").unwrap_or(0);
-    let _ = child.kill();
-    let _ = child.wait();
+    let exited = running.child.try_wait().ok().flatten();
+    let stderr = running.stderr();
+    drop(running);
 
     println!(
         "soak: {} clients for {elapsed:.1} s against {}",
@@ -611,6 +713,13 @@ fn main() -> Result<(), BoxError> {
         println!("wrong: {line}");
     }
     let mut failed = Vec::new();
+    if let Some(status) = exited {
+        failed.push(format!(
+            "the emulator exited during the run ({status}); on stderr: {stderr}"
+        ));
+    } else if peak == 0 {
+        failed.push("the emulator's memory could not be read".to_owned());
+    }
     if wrong > 0 {
         failed.push(format!("{wrong} wrong answers"));
     }
