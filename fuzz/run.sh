@@ -26,7 +26,7 @@ rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly -
 # Every target at once: one build of the dependencies.
 cargo +nightly fuzz build --release
 
-mkdir -p logs
+mkdir -p logs  # not committed (.gitignore)
 run_one() {
     local target=$1
     mkdir -p "corpus/$target" "seeds/$target"
