@@ -1,6 +1,10 @@
 //! What the benchmarks share: the pool they exchange for and the tickets they mint.
 //! Results are in `BENCHMARKS.md` at the workspace root.
 
+mod server;
+
+pub use server::{Server, status_kib};
+
 use mini_program_login::{MiniProgramLogin, Ticket, mini_program_login};
 use mini_program_login_emulator::{Emulator, UserChoice};
 

@@ -11,12 +11,11 @@
 //! or grows by more than 8 MiB from 100,000 on in either phase.
 
 use std::error::Error;
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use mini_program_login::MiniProgramLogin;
-use mini_program_login_benches::{BenchLogin, POOL, SECRET};
+use mini_program_login_benches::{BenchLogin, POOL, SECRET, Server};
 use serde_json::Value;
 
 type BoxError = Box<dyn Error + Send + Sync>;
@@ -25,32 +24,6 @@ const STEP: usize = 100_000;
 const IN_FLIGHT: usize = 64;
 const LIMIT_KIB: u64 = 64 * 1024;
 const GROWTH_KIB: u64 = 8 * 1024;
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse().ok()
-        })
-        .unwrap_or(0)
-}
-
-/// Starts a server that prints `listening on URL` first; it and the URL.
-fn start(command: &mut Command) -> Result<(Child, String), BoxError> {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
-    let base = line
-        .trim()
-        .strip_prefix("listening on ")
-        .ok_or_else(|| format!("the server said {line:?}"))?
-        .to_owned();
-    Ok((child, base))
-}
 
 /// `count` operations, `IN_FLIGHT` at a time; each mints, and exchanges when `exchange`.
 async fn load(
@@ -123,8 +96,7 @@ const PEER_LIMIT_KIB: u64 = 2 * 1024 * 1024;
 
 /// The RSS after each `STEP` of each phase, up to `limit`.
 fn measure(
-    child: &Child,
-    base: &str,
+    server: &Server,
     (exchanges, minted): (usize, usize),
     limit: u64,
 ) -> Result<Vec<(String, u64)>, BoxError> {
@@ -133,8 +105,9 @@ fn measure(
         .enable_all()
         .build()?;
     let http = reqwest::Client::new();
-    let pid = child.id();
-    let mut rows = vec![("started".to_owned(), rss_kib(pid))];
+    let base = server.base.as_str();
+    let rss = || server.status_kib("VmRSS:").unwrap_or(0);
+    let mut rows = vec![("started".to_owned(), rss())];
     for (phase, total, exchange) in [
         ("exchanges", exchanges, true),
         ("minted, unused", minted, false),
@@ -147,7 +120,7 @@ fn measure(
                 return Err(format!("no {phase} answered").into());
             }
             done += step;
-            let rss = rss_kib(pid);
+            let rss = rss();
             rows.push((format!("{done} {phase}"), rss));
             eprintln!("  {base}: {done} {phase}, {} MiB", rss / 1024);
             if rss > limit {
@@ -171,24 +144,25 @@ fn main() -> Result<(), BoxError> {
         include_str!("../../../runtime/tests/fixtures/documentation-sample.json"),
     )?;
 
-    let (mut ours, base) = start(
+    let ours = Server::start(
+        "memory-emulator",
         Command::new(emulator)
             .args(["--listen", "127.0.0.1:0", "--quiet", "--pool", POOL])
             .env("GENAUTH_POOL_SECRET", SECRET)
             .env("TOKIO_WORKER_THREADS", "1"),
+        Vec::new(),
     )?;
-    let emulator_rows = measure(&ours, &base, (exchanges, minted), u64::MAX);
-    let _ = ours.kill();
-    let _ = ours.wait();
-    let (mut theirs, base) = start(
+    let emulator_rows = measure(&ours, (exchanges, minted), u64::MAX);
+    drop(ours);
+    let theirs = Server::start(
+        "memory-wiremock",
         Command::new(peer)
             .args(["wiremock", "127.0.0.1:0"])
             .arg(&user),
+        vec![user],
     )?;
-    let wiremock_rows = measure(&theirs, &base, (exchanges, minted), PEER_LIMIT_KIB);
-    let _ = theirs.kill();
-    let _ = theirs.wait();
-    let _ = std::fs::remove_file(&user);
+    let wiremock_rows = measure(&theirs, (exchanges, minted), PEER_LIMIT_KIB);
+    drop(theirs);
     let (emulator_rows, wiremock_rows) = (emulator_rows?, wiremock_rows?);
 
     println!("| after | emulator RSS | wiremock 0.6 RSS | emulator / wiremock |");

@@ -13,14 +13,14 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::error::Error;
-use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use mini_program_login::{LaunchError, LaunchRequest, PoolId, parse_callback_url, parse_response};
+use mini_program_login_benches::{Server, status_kib};
 use mini_program_login_emulator::codes;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -139,13 +139,24 @@ impl Soak {
     }
 
     async fn post_json(&self, kind: Kind, path: &str, body: &Value) -> Result<Answer, BoxError> {
+        self.post(kind, path, Some("application/json"), body.to_string())
+            .await
+    }
+
+    /// POSTs `body` to `path`, with `content_type` if any; the answer's JSON.
+    async fn post(
+        &self,
+        kind: Kind,
+        path: &str,
+        content_type: Option<&str>,
+        body: String,
+    ) -> Result<Answer, BoxError> {
         self.count(kind);
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(body)
-            .send()
-            .await?;
+        let mut request = self.http.post(format!("{}{path}", self.base)).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await?;
         let status = response.status().as_u16();
         let body = response.json().await.unwrap_or(Value::Null);
         Ok(Answer { status, body })
@@ -316,23 +327,14 @@ impl Soak {
                 self.exchanged(&ticket, user, &answer)
             }
             Kind::Malformed => {
-                self.count(kind);
-                let url = format!("{}/oauth/app2wxapp/auth/{POOL}", self.base);
-                let garbage = self
-                    .http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body("{\"ticket\": [1, 2,")
-                    .send()
+                let path = format!("/oauth/app2wxapp/auth/{POOL}");
+                let broken = "{\"ticket\": [1, 2,".to_owned();
+                let answer = self
+                    .post(kind, &path, Some("application/json"), broken)
                     .await?;
-                let status = garbage.status().as_u16();
-                let body: Value = garbage.json().await.unwrap_or(Value::Null);
-                Self::expect_error(&Answer { status, body }, 400, codes::INVALID_BODY)?;
-                self.count(kind);
-                let untyped = self.http.post(&url).body("ticket=x").send().await?;
-                let status = untyped.status().as_u16();
-                let body: Value = untyped.json().await.unwrap_or(Value::Null);
-                Self::expect_error(&Answer { status, body }, 415, codes::UNSUPPORTED_MEDIA_TYPE)
+                Self::expect_error(&answer, 400, codes::INVALID_BODY)?;
+                let answer = self.post(kind, &path, None, "ticket=x".to_owned()).await?;
+                Self::expect_error(&answer, 415, codes::UNSUPPORTED_MEDIA_TYPE)
             }
             Kind::SlowClient => {
                 let ticket = self.ticket(kind, POOL, user).await?;
@@ -481,41 +483,9 @@ fn args() -> Result<Args, BoxError> {
     Ok(args)
 }
 
-/// The emulator's process: killed and waited for, and its files removed, however the
-/// soak ends.
-struct Running {
-    child: Child,
-    files: [PathBuf; 2],
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        for file in &self.files {
-            let _ = std::fs::remove_file(file);
-        }
-    }
-}
-
-impl Running {
-    /// What it wrote to stderr, for an error about it.
-    fn stderr(&self) -> String {
-        let text = std::fs::read_to_string(&self.files[1]).unwrap_or_default();
-        let text = text.trim();
-        let start = text.len().saturating_sub(500);
-        let start = (start..=text.len())
-            .find(|i| text.is_char_boundary(*i))
-            .unwrap_or(0);
-        text.get(start..).unwrap_or_default().to_owned()
-    }
-}
-
-/// Starts the emulator's binary with the soak's pools and users; it and its base URL.
-fn start(emulator: &PathBuf) -> Result<(Running, String), BoxError> {
-    let temp = std::env::temp_dir();
-    let config = temp.join(format!("soak-{}.toml", std::process::id()));
-    let log = temp.join(format!("soak-{}.log", std::process::id()));
+/// Starts the emulator's binary with the soak's pools and users.
+fn start(emulator: &PathBuf) -> Result<Server, BoxError> {
+    let config = std::env::temp_dir().join(format!("soak-{}.toml", std::process::id()));
     let mut text = String::new();
     for (pool, ttl) in [(POOL, 120), (SHORT_POOL, 1)] {
         text.push_str(&format!(
@@ -528,54 +498,18 @@ fn start(emulator: &PathBuf) -> Result<(Running, String), BoxError> {
         ));
     }
     std::fs::write(&config, text)?;
-    let child = Command::new(emulator)
+    let mut command = Command::new(emulator);
+    command
         .args(["--listen", "127.0.0.1:0", "--quiet", "--config"])
         .arg(&config)
-        .env("SOAK_POOL_SECRET", SECRET)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log)?)
-        .spawn()
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&config);
-            let _ = std::fs::remove_file(&log);
-            format!("cannot start {}: {e}", emulator.display())
-        })?;
-    let mut running = Running {
-        child,
-        files: [config, log],
-    };
-    let stdout = running.child.stdout.take().ok_or("no stdout")?;
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line)?;
-    let Some(base) = line.trim().strip_prefix("listening on ") else {
-        let _ = running.child.wait();
-        return Err(format!(
-            "{} did not start: it printed {line:?}; on stderr: {}",
-            emulator.display(),
-            running.stderr()
-        )
-        .into());
-    };
-    let base = base.to_owned();
-    Ok((running, base))
-}
-
-/// `VmRSS` or `VmHWM` of `pid`, in KiB.
-fn memory(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+        .env("SOAK_POOL_SECRET", SECRET);
+    Ok(Server::start("soak", &mut command, vec![config])?)
 }
 
 fn main() -> Result<(), BoxError> {
     let args = args()?;
-    let (mut running, base) = start(&args.emulator)?;
-    let pid = running.child.id();
+    let mut server = start(&args.emulator)?;
+    let (pid, base) = (server.pid(), server.base.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -617,7 +551,7 @@ fn main() -> Result<(), BoxError> {
         let (samples, stop) = (Arc::clone(&samples), Arc::clone(&stop));
         std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                if let Some(rss) = memory(pid, "VmRSS:") {
+                if let Some(rss) = status_kib(pid, "VmRSS:") {
                     lock(&samples).push((started.elapsed().as_secs_f64(), rss));
                 }
                 std::thread::sleep(Duration::from_millis(500));
@@ -658,10 +592,10 @@ fn main() -> Result<(), BoxError> {
     });
     let elapsed = started.elapsed().as_secs_f64();
     let _ = sampler.join();
-    let peak = memory(pid, "VmHWM:").unwrap_or(0);
-    let exited = running.child.try_wait().ok().flatten();
-    let stderr = running.stderr();
-    drop(running);
+    let peak = server.status_kib("VmHWM:").unwrap_or(0);
+    let exited = server.exited();
+    let stderr = server.stderr();
+    drop(server);
 
     println!(
         "soak: {} clients for {elapsed:.1} s against {}",
