@@ -106,11 +106,11 @@ where
     format!("http://{addr}")
 }
 
-#[tokio::test]
-async fn a_name_that_does_not_resolve_is_a_transport_error() {
-    // `.invalid` never resolves (RFC 6761).
-    let client = client().with_host("https://genauth.invalid").unwrap();
-    let error = exchange(&client).await.unwrap_err();
+/// An exchange with `host` fails to connect: a transport error, GenAuth unavailable.
+async fn assert_no_connection(host: &str) {
+    let error = exchange(&client().with_host(host).unwrap())
+        .await
+        .unwrap_err();
     let text = shown(&error);
     assert!(
         matches!(&error, ExchangeError::Transport(t) if t.is_connect()),
@@ -120,15 +120,14 @@ async fn a_name_that_does_not_resolve_is_a_transport_error() {
 }
 
 #[tokio::test]
+async fn a_name_that_does_not_resolve_is_a_transport_error() {
+    // `.invalid` never resolves (RFC 6761).
+    assert_no_connection("https://genauth.invalid").await;
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
-    let client = client().with_host(&common::refused_host()).unwrap();
-    let error = exchange(&client).await.unwrap_err();
-    let text = shown(&error);
-    assert!(
-        matches!(&error, ExchangeError::Transport(t) if t.is_connect()),
-        "{text}"
-    );
-    assert_eq!(error.category(), ErrorCategory::Unavailable);
+    assert_no_connection(&common::refused_host()).await;
 }
 
 #[tokio::test]
