@@ -260,14 +260,7 @@ async fn play_the_app(emulator: &Emulator, backend: SocketAddr) -> Result<(), Bo
     println!("\nthe app's first POST /login -> {}", without_token(&first));
     let again = post_json(backend, "/login", &body).await?;
     println!("the app's second POST /login (the ticket is single-use) -> {again}");
-    let me = request(
-        backend,
-        "GET",
-        "/me",
-        &format!("authorization: Bearer {token}\r\n"),
-        "",
-    )
-    .await?;
+    let me = get_me(backend, &token).await?;
     println!("the app's GET /me with its token -> {me}");
     let none = request(backend, "GET", "/me", "", "").await?;
     println!("GET /me without a token -> {none}");
@@ -295,6 +288,12 @@ async fn post_json(addr: SocketAddr, path: &str, body: &str) -> Result<String, B
         body,
     )
     .await
+}
+
+/// `GET /me` with `token` as the bearer.
+async fn get_me(addr: SocketAddr, token: &str) -> Result<String, Box<dyn Error>> {
+    let authorization = format!("authorization: Bearer {token}\r\n");
+    request(addr, "GET", "/me", &authorization, "").await
 }
 
 /// One HTTP/1.1 request; the status line and the body of the answer.
@@ -362,15 +361,7 @@ mod tests {
         let login = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
         let login = body(&login);
         let token = login["token"].as_str().unwrap();
-        let me = request(
-            addr,
-            "GET",
-            "/me",
-            &format!("authorization: Bearer {token}\r\n"),
-            "",
-        )
-        .await
-        .unwrap();
+        let me = get_me(addr, token).await.unwrap();
         assert_eq!(status(&me), "200", "{me}");
         assert_eq!(body(&me)["user_id"], login["user_id"]);
         assert_eq!(body(&me)["pool_id"], json!(PhoneLogin::POOL_ID.as_str()));
@@ -398,15 +389,7 @@ mod tests {
         let addr = backend(client(&emulator, EMULATED_SECRET)).await;
         let login = post_json(addr, "/login", &ticket(&emulator)).await.unwrap();
         let token = body(&login)["token"].as_str().unwrap().to_owned();
-        let reply = request(
-            addr,
-            "GET",
-            "/me",
-            &format!("authorization: Bearer {token}\r\n"),
-            "",
-        )
-        .await
-        .unwrap();
+        let reply = get_me(addr, &token).await.unwrap();
         assert_eq!(status(&reply), "503", "{reply}");
     }
 
