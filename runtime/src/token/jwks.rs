@@ -51,6 +51,17 @@ impl KeySet {
         }
     }
 
+    /// The key for `kid`, or why there is none: left out for its size, or unknown.
+    fn lookup(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, TokenError> {
+        self.get(kid)
+            .ok_or_else(|| match kid.and_then(|k| self.refused.get(k)) {
+                Some(why) => TokenError::Keys {
+                    reason: why.clone(),
+                },
+                None => TokenError::UnknownKey,
+            })
+    }
+
     fn fresh(&self) -> bool {
         self.fetched.elapsed() < MAX_AGE
     }
@@ -122,10 +133,8 @@ impl Jwks {
         }
         // While the document cannot be fetched again, its last keys still serve.
         let stale = set.as_ref().and_then(|set| set.get(kid));
-        if let Some(why) = set.as_ref().and_then(|set| set.refused.get(kid?)) {
-            return Err(TokenError::Keys {
-                reason: why.clone(),
-            });
+        if let Some(Err(refused @ TokenError::Keys { .. })) = set.as_ref().map(|s| s.lookup(kid)) {
+            return Err(refused);
         }
         if let Some((at, failure)) = &fetches.failure
             && at.elapsed() < RETRY_INTERVAL
@@ -148,14 +157,7 @@ impl Jwks {
         match self.fetch().await {
             Ok(set) => {
                 fetches.failure = None;
-                let found =
-                    set.get(kid)
-                        .ok_or_else(|| match kid.and_then(|k| set.refused.get(k)) {
-                            Some(why) => TokenError::Keys {
-                                reason: why.clone(),
-                            },
-                            None => TokenError::UnknownKey,
-                        });
+                let found = set.lookup(kid);
                 *self.keys.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(set));
                 found
             }
