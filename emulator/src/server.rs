@@ -387,9 +387,7 @@ async fn read_capped(mut body: Body) -> Capped {
     if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
         return Capped::Unread;
     }
-    // A body in one frame (nearly every one) is kept as it came, without a copy.
-    let mut first: Option<Bytes> = None;
-    let mut kept = Vec::new();
+    let mut kept: Vec<Bytes> = Vec::new();
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
@@ -403,18 +401,16 @@ async fn read_capped(mut body: Body) -> Capped {
             return Capped::Unread;
         }
         if total <= MAX_REQUEST_BODY {
-            match first.take() {
-                None if kept.is_empty() => first = Some(data),
-                earlier => {
-                    kept.extend_from_slice(&earlier.unwrap_or_default());
-                    kept.extend_from_slice(&data);
-                }
-            }
+            kept.push(data);
         }
     }
     if total > MAX_REQUEST_BODY {
         Capped::TooLarge
     } else {
-        Capped::Whole(first.unwrap_or_else(|| Bytes::from(kept)))
+        // A body in one frame (nearly every one) is kept as it came, without a copy.
+        Capped::Whole(match kept.as_slice() {
+            [one] => one.clone(),
+            frames => Bytes::from(frames.concat()),
+        })
     }
 }
