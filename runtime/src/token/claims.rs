@@ -4,8 +4,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::Algorithm;
-use jsonwebtoken::errors::{Error, ErrorKind};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -17,19 +15,33 @@ fn malformed(reason: &'static str) -> TokenError {
     TokenError::Malformed { reason }
 }
 
-/// The header's fields this crate reads.
+/// The header's fields this crate reads. The ones a JWT header gives as strings must be
+/// strings; any other is left unread.
 #[derive(Deserialize)]
 pub(super) struct Header {
     pub(super) alg: String,
     #[serde(default)]
     pub(super) kid: Option<String>,
+    #[serde(default, rename = "typ")]
+    _typ: Option<String>,
+    #[serde(default, rename = "cty")]
+    _cty: Option<String>,
     /// Extensions the signer says must be understood (RFC 7515, 4.1.11): none is.
     #[serde(default)]
     crit: Option<Value>,
 }
 
-/// The header of a token of three base64url parts, read without trusting it.
-pub(super) fn header(token: &str) -> Result<Header, TokenError> {
+/// A token's three parts, read without trusting them.
+pub(super) struct Parts<'a> {
+    pub(super) header: Header,
+    /// `header.claims` as the token writes them: what the signature signs.
+    pub(super) signed: &'a str,
+    claims: &'a str,
+    signature: &'a str,
+}
+
+/// A token of three base64url parts, its header read.
+pub(super) fn parts(token: &str) -> Result<Parts<'_>, TokenError> {
     if token.is_empty() {
         return Err(malformed("it is empty"));
     }
@@ -40,20 +52,24 @@ pub(super) fn header(token: &str) -> Result<Header, TokenError> {
         part.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
-    let parts: Vec<&str> = token.split('.').collect();
-    let [head, payload, signature] = parts.as_slice() else {
-        return Err(malformed("a JWT has three parts separated by `.`"));
-    };
+    let three = || malformed("a JWT has three parts separated by `.`");
+    let (signed, signature) = token.rsplit_once('.').ok_or_else(three)?;
+    let (head, claims) = signed.split_once('.').ok_or_else(three)?;
+    if claims.contains('.') {
+        return Err(three());
+    }
     if head.is_empty()
-        || payload.is_empty()
-        || ![head, payload, signature].iter().all(|p| base64url(p))
+        || claims.is_empty()
+        || ![head, claims, signature].iter().all(|p| base64url(p))
     {
         return Err(malformed("a JWT's parts are base64url"));
     }
     let bytes = URL_SAFE_NO_PAD
         .decode(head)
         .map_err(|_| malformed("the header is not base64url"))?;
-    let not_a_header = || malformed("the header is not a JSON object with `alg`");
+    let not_a_header = || {
+        malformed("the header is not a JWT header (a JSON object; `alg`, `typ`, `kid` are strings)")
+    };
     // An object: serde would read a struct from an array too.
     if !bytes.trim_ascii_start().starts_with(b"{") {
         return Err(not_a_header());
@@ -64,68 +80,54 @@ pub(super) fn header(token: &str) -> Result<Header, TokenError> {
             "the header lists extensions that must be understood (`crit`); none is",
         ));
     }
-    Ok(header)
+    Ok(Parts {
+        header,
+        signed,
+        claims,
+        signature,
+    })
 }
 
-/// An algorithm's name as JWT writes it.
-pub(super) fn name(algorithm: Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::HS256 => "HS256",
-        _ => "RS256",
+impl Parts<'_> {
+    /// The signature's bytes. Text that is not canonical base64url cannot be any
+    /// key's signature.
+    pub(super) fn signature(&self) -> Result<Vec<u8>, TokenError> {
+        URL_SAFE_NO_PAD
+            .decode(self.signature)
+            .map_err(|_| TokenError::Signature)
     }
-}
 
-/// jsonwebtoken's refusal of `token` as this crate's.
-pub(super) fn refusal(error: &Error, token: &str) -> TokenError {
-    match error.kind() {
-        ErrorKind::InvalidSignature => TokenError::Signature,
-        ErrorKind::ExpiredSignature => TokenError::Expired,
-        ErrorKind::ImmatureSignature => TokenError::NotYetValid,
-        ErrorKind::InvalidIssuer => TokenError::Issuer,
-        ErrorKind::InvalidAudience => TokenError::Audience,
-        ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => TokenError::Algorithm {
-            expected: "the verifier's algorithm",
-        },
-        // A claim jsonwebtoken requires is missing, or is not a number it can read.
-        ErrorKind::MissingRequiredClaim(_) | ErrorKind::InvalidClaimFormat(_) => {
-            match payload(token).map(|claims| claims.get("exp").is_some()) {
-                Ok(false) => malformed("it has no `exp`"),
-                Ok(true) => malformed("`exp` or `nbf` is not a number of seconds"),
-                Err(refused) => refused,
-            }
-        }
-        ErrorKind::InvalidRsaKey(_) | ErrorKind::InvalidKeyFormat => TokenError::Keys {
-            reason: "the key cannot check RS256 signatures".to_owned(),
-        },
-        // Said by where it is: the header, the claims, or else the signature.
-        _ => {
-            if jsonwebtoken::decode_header(token).is_err() {
-                malformed("the header is not a JWT header (`alg`, `typ`, `kid` are strings)")
-            } else {
-                payload(token).err().unwrap_or(TokenError::Signature)
-            }
+    /// The claims, once the signature is checked.
+    pub(super) fn claims(&self) -> Result<Map<String, Value>, TokenError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(self.claims)
+            .map_err(|_| malformed("the claims are not base64url"))?;
+        match serde_json::from_slice(&bytes) {
+            Ok(Value::Object(claims)) => Ok(claims),
+            _ => Err(malformed("the claims are not a JSON object")),
         }
     }
 }
 
-/// The claims of `token`, read without checking anything, to say what is wrong with them.
-fn payload(token: &str) -> Result<Map<String, Value>, TokenError> {
-    let part = token.split('.').nth(1).unwrap_or_default();
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| malformed("the claims are not base64url"))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(claims)) => Ok(claims),
-        _ => Err(malformed("the claims are not a JSON object")),
-    }
-}
-
-/// A time claim as seconds since the epoch.
-fn seconds(claims: &Map<String, Value>, name: &str) -> Option<i64> {
-    let value = claims.get(name)?;
+/// A time claim as seconds since the epoch (RFC 7519's NumericDate: a number, whole or
+/// not), or `None` when it is absent.
+fn seconds(
+    claims: &Map<String, Value>,
+    name: &str,
+    not_a_number: &'static str,
+) -> Result<Option<i64>, TokenError> {
+    let Some(value) = claims.get(name) else {
+        return Ok(None);
+    };
     value
         .as_i64()
-        .or_else(|| value.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+        .or_else(|| {
+            // Beyond ±10^17 s no date can be made of it anyway.
+            let seconds = value.as_f64().filter(|f| f.abs() < 1e17)?;
+            Some(seconds.floor() as i64)
+        })
+        .map(Some)
+        .ok_or_else(|| malformed(not_a_number))
 }
 
 fn time(seconds: i64) -> Result<OffsetDateTime, TokenError> {
@@ -133,8 +135,8 @@ fn time(seconds: i64) -> Result<OffsetDateTime, TokenError> {
         .map_err(|_| malformed("a time claim is out of range"))
 }
 
-/// The verified claims, checked for `iat`, the issuer and the audience, and read in
-/// either shape.
+/// The claims of a token whose signature is good: checked for `exp`, `nbf`, `iat`, the
+/// issuer and the audience, within `leeway`, and read in either shape.
 pub(super) fn read(
     claims: Map<String, Value>,
     issuer: Option<&str>,
@@ -149,10 +151,19 @@ pub(super) fn read(
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
     };
-    let iat = seconds(&claims, "iat").ok_or_else(|| malformed("it has no `iat`"))?;
-    let exp = seconds(&claims, "exp").ok_or_else(|| malformed("it has no `exp`"))?;
+    let exp = seconds(&claims, "exp", "`exp` is not a number of seconds")?
+        .ok_or_else(|| malformed("it has no `exp`"))?;
+    let nbf = seconds(&claims, "nbf", "`nbf` is not a number of seconds")?;
+    let iat = seconds(&claims, "iat", "`iat` is not a number of seconds")?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let leeway = i64::try_from(leeway.as_secs()).unwrap_or(i64::MAX);
+    if exp < now.saturating_sub(leeway) {
+        return Err(TokenError::Expired);
+    }
+    if nbf.is_some_and(|nbf| nbf > now.saturating_add(leeway)) {
+        return Err(TokenError::NotYetValid);
+    }
+    let iat = iat.ok_or_else(|| malformed("it has no `iat`"))?;
     if iat > now.saturating_add(leeway) {
         return Err(TokenError::NotYetValid);
     }

@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use jsonwebtoken::DecodingKey;
-use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse};
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::TokenError;
@@ -34,8 +36,8 @@ const REASON_CHARS: usize = 160;
 
 /// The usable keys of one fetch.
 struct KeySet {
-    by_kid: HashMap<String, Arc<DecodingKey>>,
-    all: Vec<Arc<DecodingKey>>,
+    by_kid: HashMap<String, Arc<ParsedPublicKey>>,
+    all: Vec<Arc<ParsedPublicKey>>,
     /// RSA keys left out for their size, by `kid`, with why.
     refused: HashMap<String, String>,
     fetched: Instant,
@@ -52,7 +54,7 @@ impl KeySet {
     }
 
     /// The key for `kid`, or why there is none: left out for its size, or unknown.
-    fn lookup(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, TokenError> {
+    fn lookup(&self, kid: Option<&str>) -> Result<Arc<ParsedPublicKey>, TokenError> {
         self.get(kid)
             .ok_or_else(|| match kid.and_then(|k| self.refused.get(k)) {
                 Some(why) => TokenError::Keys {
@@ -67,7 +69,7 @@ impl KeySet {
     }
 
     /// The key named `kid`, or for a token without one, the only key there is.
-    fn get(&self, kid: Option<&str>) -> Option<Arc<DecodingKey>> {
+    fn get(&self, kid: Option<&str>) -> Option<Arc<ParsedPublicKey>> {
         match kid {
             Some(kid) => self.by_kid.get(kid).cloned(),
             None => match self.all.as_slice() {
@@ -116,7 +118,7 @@ impl Jwks {
     /// The key for a token's `kid`, fetching the document when it is not known yet,
     /// when its keys are older than [`MAX_AGE`], or when it does not have the key,
     /// within the intervals.
-    pub(super) async fn key(&self, kid: Option<&str>) -> Result<Arc<DecodingKey>, TokenError> {
+    pub(super) async fn key(&self, kid: Option<&str>) -> Result<Arc<ParsedPublicKey>, TokenError> {
         let known = |set: &Option<Arc<KeySet>>| {
             set.as_ref()
                 .filter(|set| set.fresh())
@@ -227,6 +229,23 @@ impl Jwks {
     }
 }
 
+/// A JWKS entry's fields this crate reads (RFC 7517, 7518 6.3.1); an entry whose
+/// fields are not strings is left out.
+#[derive(Deserialize)]
+struct Jwk {
+    kty: String,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default, rename = "use")]
+    usage: Option<String>,
+    #[serde(default)]
+    alg: Option<String>,
+    #[serde(default)]
+    n: Option<String>,
+    #[serde(default)]
+    e: Option<String>,
+}
+
 /// The RS256 signing keys of a JWKS document; other keys are left out.
 fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
     let Ok(Value::Object(document)) = serde_json::from_slice::<Value>(body) else {
@@ -237,20 +256,23 @@ fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
     };
     let mut set = KeySet::new();
     for entry in entries {
-        let Ok(jwk) = serde_json::from_value::<Jwk>(entry.clone()) else {
+        let Ok(jwk) = Jwk::deserialize(entry) else {
             continue;
         };
-        let signs = !matches!(jwk.common.public_key_use, Some(PublicKeyUse::Encryption));
-        let rs256 = matches!(jwk.common.key_algorithm, None | Some(KeyAlgorithm::RS256));
-        let AlgorithmParameters::RSA(rsa) = &jwk.algorithm else {
+        let signs = jwk.usage.as_deref() != Some("enc");
+        let rs256 = jwk.alg.as_deref().is_none_or(|alg| alg == "RS256");
+        let (Some(n), Some(e)) = (&jwk.n, &jwk.e) else {
             continue;
         };
-        if !signs || !rs256 {
+        if jwk.kty != "RSA" || !signs || !rs256 {
             continue;
         }
-        let bits = modulus_bits(&rsa.n);
+        let (Some(n), Some(e)) = (unsigned(n), unsigned(e)) else {
+            continue;
+        };
+        let bits = bit_len(&n);
         if !RSA_BITS.contains(&bits) {
-            if let Some(kid) = jwk.common.key_id {
+            if let Some(kid) = jwk.kid {
                 set.refused.insert(
                     kid,
                     format!(
@@ -262,11 +284,13 @@ fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
             }
             continue;
         }
-        let Ok(key) = DecodingKey::from_jwk(&jwk) else {
+        let Ok(key) =
+            RsaPublicKeyComponents { n, e }.to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
+        else {
             continue;
         };
         let key = Arc::new(key);
-        if let Some(kid) = jwk.common.key_id {
+        if let Some(kid) = jwk.kid {
             set.by_kid.insert(kid, Arc::clone(&key));
         }
         set.all.push(key);
@@ -280,17 +304,21 @@ fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
 /// The RSA modulus sizes accepted, in bits, as aws-lc-rs verifies them.
 const RSA_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
 
-/// The size in bits of a base64url modulus (0 if it is not base64url).
-fn modulus_bits(n: &str) -> usize {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(n.trim_end_matches('='))
-        .unwrap_or_default();
-    let mut significant = bytes.iter().skip_while(|b| **b == 0);
-    let Some(first) = significant.next() else {
-        return 0;
-    };
-    (significant.count() + 1) * 8 - first.leading_zeros() as usize
+/// A base64url big-endian number (padding tolerated) without its leading zeros, as
+/// aws-lc-rs reads one; `None` if it is not base64url or is zero.
+fn unsigned(text: &str) -> Option<Vec<u8>> {
+    let mut bytes = URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).ok()?;
+    let zeros = bytes.iter().take_while(|b| **b == 0).count();
+    bytes.drain(..zeros);
+    (!bytes.is_empty()).then_some(bytes)
+}
+
+/// The size in bits of a number without leading zeros.
+fn bit_len(number: &[u8]) -> usize {
+    match number.first() {
+        Some(first) => number.len() * 8 - first.leading_zeros() as usize,
+        None => 0,
+    }
 }
 
 #[cfg(test)]
@@ -319,10 +347,9 @@ mod tests {
 
     /// A base64url modulus of `bits` bits.
     fn modulus(bits: usize) -> String {
-        use base64::Engine as _;
         let mut bytes = vec![0xA5_u8; bits.div_ceil(8)];
         bytes[0] = 0x80 >> ((8 - bits % 8) % 8);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+        URL_SAFE_NO_PAD.encode(bytes)
     }
 
     #[test]
@@ -436,11 +463,17 @@ mod tests {
         );
     }
 
+    fn modulus_bits(n: &str) -> usize {
+        unsigned(n).map_or(0, |n| bit_len(&n))
+    }
+
     #[test]
     fn rsa_keys_of_a_size_aws_lc_refuses_are_left_out_with_why() {
         assert_eq!(modulus_bits(&modulus(2048)), 2048);
         assert_eq!(modulus_bits(&modulus(1023)), 1023);
         assert_eq!(modulus_bits("AQAB"), 17);
+        assert_eq!(modulus_bits("AACAAQ"), 16);
+        assert_eq!(modulus_bits("AAAA"), 0);
         assert_eq!(modulus_bits("not base64!"), 0);
         let document = format!(
             r#"{{"keys": [

@@ -29,10 +29,10 @@ mod jwks;
 mod tests;
 
 use std::fmt;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use aws_lc_rs::hmac;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -53,8 +53,9 @@ pub const MAX_LEEWAY: Duration = Duration::from_secs(24 * 3600);
 
 /// Where the verifier's keys come from.
 enum Keys {
-    /// `None`: the key given was empty, and every token is refused.
-    Hs256(Option<Arc<DecodingKey>>),
+    /// `None`: the key given was empty, and every token is refused. Boxed: the
+    /// key holds HMAC's state, over a kilobyte.
+    Hs256(Option<Box<hmac::Key>>),
     Jwks(Jwks),
 }
 
@@ -74,8 +75,6 @@ pub struct TokenVerifier {
     issuer: Option<Arc<str>>,
     audience: Option<Arc<str>>,
     leeway: Duration,
-    /// jsonwebtoken's checks: the algorithm, the signature, `exp` and `nbf`.
-    validation: Arc<Validation>,
 }
 
 /// A token that passed every check.
@@ -108,28 +107,13 @@ impl fmt::Debug for VerifiedToken {
     }
 }
 
-/// jsonwebtoken's provider, chosen once: aws-lc-rs, as rustls uses. A program that
-/// installed another keeps it.
-fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
-    });
-}
-
 impl TokenVerifier {
     fn with_keys(keys: Keys) -> Self {
-        install_crypto_provider();
-        let algorithm = match keys {
-            Keys::Hs256(_) => Algorithm::HS256,
-            Keys::Jwks(_) => Algorithm::RS256,
-        };
         Self {
             keys: Arc::new(keys),
             issuer: None,
             audience: None,
             leeway: DEFAULT_LEEWAY,
-            validation: Arc::new(validation(algorithm, DEFAULT_LEEWAY)),
         }
     }
 
@@ -139,7 +123,7 @@ impl TokenVerifier {
     pub fn hs256(key: PoolSecret) -> Self {
         let key = key.expose_secret().as_bytes();
         Self::with_keys(Keys::Hs256(
-            (!key.is_empty()).then(|| Arc::new(DecodingKey::from_secret(key))),
+            (!key.is_empty()).then(|| Box::new(hmac::Key::new(hmac::HMAC_SHA256, key))),
         ))
     }
 
@@ -172,16 +156,15 @@ impl TokenVerifier {
     /// [`DEFAULT_LEEWAY`]; at most [`MAX_LEEWAY`], to which a longer one is cut.
     #[must_use]
     pub fn leeway(mut self, leeway: Duration) -> Self {
-        let leeway = leeway.min(MAX_LEEWAY);
-        self.leeway = leeway;
-        self.validation = Arc::new(validation(self.algorithm(), leeway));
+        self.leeway = leeway.min(MAX_LEEWAY);
         self
     }
 
-    fn algorithm(&self) -> Algorithm {
+    /// The verifier's algorithm, as JWT names it: the only one it accepts.
+    fn algorithm(&self) -> &'static str {
         match *self.keys {
-            Keys::Hs256(_) => Algorithm::HS256,
-            Keys::Jwks(_) => Algorithm::RS256,
+            Keys::Hs256(_) => "HS256",
+            Keys::Jwks(_) => "RS256",
         }
     }
 
@@ -208,44 +191,38 @@ impl TokenVerifier {
     }
 
     async fn check(&self, token: &str) -> Result<VerifiedToken, TokenError> {
-        let header = claims::header(token)?;
-        let algorithm = self.algorithm();
-        if header.alg != claims::name(algorithm) {
-            return Err(TokenError::Algorithm {
-                expected: claims::name(algorithm),
-            });
+        let parts = claims::parts(token)?;
+        let expected = self.algorithm();
+        if parts.header.alg != expected {
+            return Err(TokenError::Algorithm { expected });
         }
-        let key = match &*self.keys {
-            Keys::Hs256(Some(key)) => Arc::clone(key),
+        let signature = parts.signature()?;
+        let message = parts.signed.as_bytes();
+        // aws-lc-rs checks the signature: HMAC compared in constant time, RSA PKCS#1
+        // v1.5 with SHA-256 by a key of 2048 to 8192 bits.
+        let valid = match &*self.keys {
+            Keys::Hs256(Some(key)) => hmac::verify(key, message, &signature).is_ok(),
             Keys::Hs256(None) => {
                 return Err(TokenError::Keys {
                     reason: "the HS256 key is empty; give the application's secret".to_owned(),
                 });
             }
-            Keys::Jwks(jwks) => jwks.key(header.kid.as_deref()).await?,
+            Keys::Jwks(jwks) => jwks
+                .key(parts.header.kid.as_deref())
+                .await?
+                .verify_sig(message, &signature)
+                .is_ok(),
         };
-        let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &self.validation)
-            .map_err(|error| claims::refusal(&error, token))?
-            .claims;
+        if !valid {
+            return Err(TokenError::Signature);
+        }
         claims::read(
-            claims,
+            parts.claims()?,
             self.issuer.as_deref(),
             self.audience.as_deref(),
             self.leeway,
         )
     }
-}
-
-/// jsonwebtoken's part of the checks: `algorithm` only, the signature, `exp` (required)
-/// and `nbf`, within `leeway`. The issuer and the audience are checked by this crate,
-/// which reads the older claim shape too.
-fn validation(algorithm: Algorithm, leeway: Duration) -> Validation {
-    let mut validation = Validation::new(algorithm);
-    validation.leeway = leeway.as_secs();
-    validation.validate_aud = false;
-    validation.validate_nbf = true;
-    validation.set_required_spec_claims(&["exp"]);
-    validation
 }
 
 impl fmt::Debug for TokenVerifier {

@@ -332,3 +332,48 @@ fn a_jwks_verifier_outside_a_tokio_runtime_is_a_keys_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// jsonwebtoken, set as [`verifier`] is (HS256 with [`KEY`], `exp` required, a minute's
+/// leeway), as a second opinion on a token.
+fn jsonwebtoken_accepts(token: &str) -> bool {
+    let mut validation = jsonwebtoken::Validation::new(Algorithm::HS256);
+    validation.validate_aud = false;
+    validation.leeway = DEFAULT_LEEWAY.as_secs();
+    let key = jsonwebtoken::DecodingKey::from_secret(KEY.as_bytes());
+    jsonwebtoken::decode::<Value>(token, &key, &validation).is_ok()
+}
+
+#[test]
+fn no_change_to_a_token_is_accepted_that_jsonwebtoken_refuses() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let verifier = verifier();
+    let token = signed(&oidc(json!({"data": {"clientId": POOL}})));
+    let agree = |candidate: &str| {
+        let ours = runtime.block_on(verifier.verify(candidate)).is_ok();
+        assert_eq!(ours, jsonwebtoken_accepts(candidate), "{candidate}");
+        ours
+    };
+    assert!(agree(&token));
+    let mut accepted = 0;
+    // Every character replaced by each of a few, within base64url and not.
+    for at in 0..token.len() {
+        for replacement in *b"AQgw9-_.=+ " {
+            let mut changed = token.clone().into_bytes();
+            if changed[at] == replacement {
+                continue;
+            }
+            changed[at] = replacement;
+            accepted += usize::from(agree(std::str::from_utf8(&changed).unwrap()));
+        }
+    }
+    // Cut short, and lengthened.
+    for end in 0..token.len() {
+        accepted += usize::from(agree(&token[..end]));
+    }
+    for tail in ["A", "AA", "=", ".", ".e30"] {
+        accepted += usize::from(agree(&format!("{token}{tail}")));
+    }
+    assert_eq!(accepted, 0);
+}
