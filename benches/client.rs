@@ -22,9 +22,9 @@ use mini_program_login_emulator::{Emulator, PoolConfig};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 9;
 const SEQUENTIAL: usize = 2_000;
-const CONCURRENT: usize = 20_000;
+const CONCURRENT: usize = 40_000;
 const IN_FLIGHT: usize = 64;
 const TICKET: &str = "bench-ticket-3f9a1c0e7b2d4a6f8e1c3b5d7f9a2c4e";
 

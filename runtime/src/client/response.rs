@@ -1,11 +1,15 @@
 //! Reading GenAuth's answer: three success shapes, two error shapes, and whatever a
 //! proxy in between may send.
 
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::ExchangeError;
+use super::fields::{Fields, Key};
 use super::redact::{self, Known};
-use super::user::UserInfo;
+use super::user::{USER_FIELDS, UserInfo};
 
 /// GenAuth's code for success, in `code` and `statusCode`.
 const OK: i64 = 200;
@@ -29,10 +33,10 @@ pub(crate) fn interpret(
             }
         }
     };
-    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+    let Some(Envelope { top: object, data }) = Envelope::read(body) else {
         return Err(not_a_user("the answer is not a JSON object"));
     };
-    if let Some(code) = error_code(&object) {
+    if let Some(code) = error_code(&object, data.is_some()) {
         let text = |key: &str| object.get(key).and_then(Value::as_str);
         return Err(ExchangeError::Api {
             status,
@@ -48,37 +52,139 @@ pub(crate) fn interpret(
     if !success {
         return Err(not_a_user("not a GenAuth error"));
     }
-    let user = match object.get("data") {
+    let user = match data {
         // Shape 2: {"code": 200, "message": ..., "data": {...}}
-        Some(Value::Object(data)) => data.clone(),
+        Some(Data::User(fields)) => *fields,
         // Shape 3: the user as a JSON string inside `data`.
-        Some(Value::String(data)) => match serde_json::from_str(data) {
-            Ok(Value::Object(data)) => data,
-            _ => {
-                return Err(not_a_user(
-                    "`data` is a string that does not hold a JSON object",
-                ));
-            }
-        },
-        Some(_) => {
+        Some(Data::Text(data)) => UserInfo::fields(&data)
+            .ok_or_else(|| not_a_user("`data` is a string that does not hold a JSON object"))?,
+        Some(Data::Other) => {
             return Err(not_a_user(
                 "`data` is neither an object nor a string holding one",
             ));
         }
         // Shape 1: the user object itself.
-        None => object,
+        None => Fields::new(object, &USER_FIELDS),
     };
-    UserInfo::from_object(user).map_err(|e| not_a_user(&format!("the user object: {e}")))
+    UserInfo::from_fields(user).map_err(|e| not_a_user(&format!("the user object: {e}")))
+}
+
+/// GenAuth's answer, read from JSON in one pass: `data`, when it is an object, straight
+/// into a user's [`Fields`]; every other field into `top`.
+struct Envelope {
+    top: Map<String, Value>,
+    data: Option<Data>,
+}
+
+/// What `data` holds.
+enum Data {
+    User(Box<Fields>),
+    Text(String),
+    Other,
+}
+
+impl Envelope {
+    /// `None` if `body` is not a JSON object.
+    fn read(body: &[u8]) -> Option<Self> {
+        let mut json = serde_json::Deserializer::from_slice(body);
+        let envelope = json.deserialize_map(EnvelopeVisitor).ok()?;
+        json.end().ok()?;
+        Some(envelope)
+    }
+}
+
+struct EnvelopeVisitor;
+
+impl<'de> Visitor<'de> for EnvelopeVisitor {
+    type Value = Envelope;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+        let mut envelope = Envelope {
+            top: Map::new(),
+            data: None,
+        };
+        while let Some(Key(key)) = map.next_key()? {
+            if key == "data" {
+                // Given twice, the last counts, as in a map.
+                envelope.data = Some(map.next_value_seed(DataVisitor)?);
+            } else {
+                let value = map.next_value()?;
+                envelope.top.insert(key.into_owned(), value);
+            }
+        }
+        Ok(envelope)
+    }
+}
+
+/// Reads `data`: an object as a user's fields, a string as text, anything else noted.
+struct DataVisitor;
+
+impl<'de> DeserializeSeed<'de> for DataVisitor {
+    type Value = Data;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Data, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataVisitor {
+    type Value = Data;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Data, A::Error> {
+        let fields = Fields::empty(&USER_FIELDS).visit_map(map)?;
+        Ok(Data::User(Box::new(fields)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Data, E> {
+        Ok(Data::Text(text.to_owned()))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<Data, E> {
+        Ok(Data::Text(text))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Data::Other)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Data, E> {
+        Ok(Data::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Data, E> {
+        Ok(Data::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Data, E> {
+        Ok(Data::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Data, E> {
+        Ok(Data::Other)
+    }
+
+    fn visit_unit<E>(self) -> Result<Data, E> {
+        Ok(Data::Other)
+    }
 }
 
 /// The business code if the object is a GenAuth error: `code` or `statusCode` other
 /// than 200 (a `code` of 0 beside a user is a success too, as some deployments write
 /// it), or an `apiCode` with no user in sight. A code may be written as a number
 /// (`2602`, `2602.0`) or as a string of one (`"2602"`).
-fn error_code(object: &Map<String, Value>) -> Option<i64> {
+fn error_code(object: &Map<String, Value>, has_data: bool) -> Option<i64> {
     let number = |key: &str| object.get(key).and_then(code_number);
     let api_code = number("apiCode");
-    let has_user = object.contains_key("data") || object.contains_key("_id");
+    let has_user = has_data || object.contains_key("_id");
     let failed =
         |key: &str| number(key).is_some_and(|c| c != OK && !(c == 0 && key == "code" && has_user));
     if failed("code") || failed("statusCode") || (api_code.is_some() && !has_user) {

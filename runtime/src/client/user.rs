@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::fields::{FieldError, Fields};
+use super::fields::{FieldError, Fields, Names, names};
 use super::redact::numbers::may_be_a_phone;
 use crate::text::shown;
 
@@ -75,6 +75,47 @@ pub struct UserInfo {
     unreadable: Vec<FieldError>,
 }
 
+/// The fields [`UserInfo`] reads, in the order it reads them.
+pub(super) const USER_FIELDS: Names = names![
+    "_id",
+    "id",
+    "username",
+    "nickname",
+    "company",
+    "photo",
+    "phone",
+    "email",
+    "emailVerified",
+    "phoneVerified",
+    "blocked",
+    "isDeleted",
+    "loginsCount",
+    "registerMethod",
+    "unionid",
+    "openid",
+    "oauth",
+    "metadata",
+    "lastIP",
+    "lastLogin",
+    "signedUp",
+    "tokenExpiredAt",
+    "token",
+];
+
+/// The fields [`WechatProfile`] reads.
+const PROFILE_FIELDS: Names = names![
+    "nickName",
+    "avatarUrl",
+    "phone",
+    "openid",
+    "unionid",
+    "gender",
+    "language",
+    "city",
+    "province",
+    "country",
+];
+
 /// A GenAuth user token: a credential. `Debug` does not show it.
 #[derive(Clone)]
 pub struct AccessToken(SecretString);
@@ -108,10 +149,19 @@ impl UserInfo {
     /// Decodes a user object given as JSON text, such as one stored by a backend after
     /// an exchange. Only `_id` is required.
     pub fn from_json(json: &str) -> Result<Self, FieldError> {
-        match serde_json::from_str(json) {
-            Ok(Value::Object(object)) => Self::from_object(object),
-            _ => Err(FieldError::new("(the user)", "a JSON object")),
+        match Self::fields(json) {
+            Some(fields) => Self::from_fields(fields),
+            None => Err(FieldError::new("(the user)", "a JSON object")),
         }
+    }
+
+    /// The fields of a user object given as JSON text, or `None` if it is not a JSON
+    /// object.
+    pub(super) fn fields(json: &str) -> Option<Fields> {
+        let mut json = serde_json::Deserializer::from_str(json);
+        let fields = Fields::deserialize(&mut json, &USER_FIELDS).ok()?;
+        json.end().ok()?;
+        Some(fields)
     }
 
     /// Decodes a user object. Only `_id` is required: the exchange has used the ticket
@@ -119,8 +169,7 @@ impl UserInfo {
     /// count as a string) does not cost the user the login. Its typed field is `None`,
     /// its value stays in [`extra`](Self::extra), and [`unreadable`](Self::unreadable)
     /// names it.
-    pub(crate) fn from_object(object: Map<String, Value>) -> Result<Self, FieldError> {
-        let mut fields = Fields::new(object);
+    pub(super) fn from_fields(mut fields: Fields) -> Result<Self, FieldError> {
         let id = match fields.take("_id") {
             Some(Value::String(id)) if !id.is_empty() => id,
             // Some deployments answer `id` rather than `_id`.
@@ -157,9 +206,10 @@ impl UserInfo {
             extra: Map::new(),
             unreadable: Vec::new(),
         };
+        let (extra, unreadable) = fields.left();
         Ok(Self {
-            extra: fields.left,
-            unreadable: fields.unreadable,
+            extra,
+            unreadable,
             ..user
         })
     }
@@ -172,7 +222,7 @@ impl UserInfo {
         let Ok(Value::Object(object)) = serde_json::from_str(oauth) else {
             return Err(ProfileError::NotAnObject);
         };
-        let mut fields = Fields::new(object);
+        let mut fields = Fields::new(object, &PROFILE_FIELDS);
         let profile = WechatProfile {
             nick_name: fields.string("nickName"),
             avatar_url: fields.string("avatarUrl"),
@@ -186,7 +236,7 @@ impl UserInfo {
             country: fields.string("country"),
         };
         // Asked for on demand, the profile can afford to be strict.
-        match fields.unreadable.into_iter().next() {
+        match fields.left().1.into_iter().next() {
             Some(error) => Err(ProfileError::Field(error)),
             None => Ok(Some(profile)),
         }
