@@ -16,7 +16,7 @@ use crate::wire::ErrorReply;
 
 /// The headers of every answer: no framing, no scripts or outside assets, no referrer
 /// (a callback URL carries a ticket), no content sniffing.
-const HEADERS: [(header::HeaderName, &str); 4] = [
+pub(crate) const HEADERS: [(header::HeaderName, &str); 4] = [
     (header::X_FRAME_OPTIONS, "DENY"),
     (
         header::CONTENT_SECURITY_POLICY,

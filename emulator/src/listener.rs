@@ -10,16 +10,43 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
-use axum::Router;
+use std::convert::Infallible;
+
+use axum::response::Response;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::codes;
+
+/// What the listener serves: the routes, behind the journal.
+pub(crate) trait App:
+    tower_service::Service<
+        axum::extract::Request,
+        Response = Response,
+        Error = Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + 'static
+{
+}
+
+impl<T> App for T where
+    T: tower_service::Service<
+            axum::extract::Request,
+            Response = Response,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + 'static
+{
+}
 use crate::error::ApiError;
 use crate::wire;
 
@@ -65,7 +92,7 @@ type Registry = Arc<Mutex<HashMap<u64, Arc<Tracked>>>>;
 /// Serves `app` on `listener` until `stop` fires.
 pub(crate) async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: impl App,
     limits: ConnectionLimits,
     mut stop: oneshot::Receiver<()>,
 ) {
@@ -151,7 +178,7 @@ fn close_the_idlest(registry: &Registry, started: Instant) {
 
 async fn connection(
     stream: TcpStream,
-    app: Router,
+    app: impl App,
     limits: ConnectionLimits,
     tracked: &Arc<Tracked>,
     started: Instant,
@@ -171,7 +198,12 @@ async fn connection(
         // each connection's memory. A larger head is a 431.
         .max_buf_size(MAX_HEAD_BYTES)
         .keep_alive(true);
-    let connection = builder.serve_connection(io, TowerToHyperService::new(app));
+    // Each request is axum's: its body boxed once, as `axum::serve` does.
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let mut app = app.clone();
+        app.call(request.map(axum::body::Body::new))
+    });
+    let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     let mut graceful = false;
     loop {

@@ -2,14 +2,15 @@
 //! body with [`wire`](crate::wire), applies the state's rules, and answers; errors are
 //! [`ErrorReply`] values, written by their `IntoResponse`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use mini_program_login::__protocol::EXCHANGE_PATH;
 use mini_program_login::PoolId;
@@ -45,12 +46,52 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// `POST /oauth/app2wxapp/auth/{pool}`: GenAuth's exchange, or an injected fault.
+/// `POST /oauth/app2wxapp/auth/{pool}` through the router. The server answers it
+/// before routing ([`exchange_route`]); this serves a router used alone.
 async fn exchange(
     State(shared): State<Arc<Shared>>,
     pool: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Bytes,
+) -> Response {
+    let pool = pool.map(|Path(pool)| pool).unwrap_or_default();
+    answer_exchange(&shared, &headers, &pool, &body).await
+}
+
+/// The pool segment of a `POST` to the exchange route, percent-decoded as the router
+/// decodes it (a segment that is not UTF-8 once decoded is `""`, which names no pool);
+/// `None` for any other request. The server answers the exchange, its hottest route,
+/// without the router's per-request work (the parameters' map, the extractors' copies
+/// of the headers and the body, the boxed handler).
+pub(crate) fn exchange_route<'a>(method: &Method, path: &'a str) -> Option<Cow<'a, str>> {
+    let segment = path.strip_prefix(EXCHANGE_PATH)?;
+    if method != Method::POST || segment.is_empty() || segment.contains('/') {
+        return None;
+    }
+    Some(
+        percent_encoding::percent_decode_str(segment)
+            .decode_utf8()
+            .unwrap_or_default(),
+    )
+}
+
+/// GenAuth's exchange for `pool`, or an injected fault.
+pub(crate) async fn answer_exchange(
+    shared: &Shared,
+    headers: &HeaderMap,
+    pool: &str,
+    body: &[u8],
+) -> Response {
+    exchange_reply(shared, headers, pool, body)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn exchange_reply(
+    shared: &Shared,
+    headers: &HeaderMap,
+    pool: &str,
+    body: &[u8],
 ) -> Result<Response, ErrorReply> {
     let Answering {
         fault,
@@ -66,12 +107,11 @@ async fn exchange(
         Some(Fault::Status(status)) => return Ok(faults::html_status(*status)),
         _ => {}
     }
-    let outcome = if is_json(&headers) {
+    let outcome = if is_json(headers) {
         // A segment that is not UTF-8 once decoded names no pool either.
-        let pool = pool.map(|Path(pool)| pool).unwrap_or_default();
         pool.parse::<PoolId>()
             .map_err(|_| ApiError::pool_not_found())
-            .and_then(|pool| Ok((pool, wire::exchange_request(&body)?)))
+            .and_then(|pool| Ok((pool, wire::exchange_request(body)?)))
             .and_then(|(pool, request)| shared.exchange(pool, &request))
     } else {
         Err(ApiError::unsupported_media_type())

@@ -250,8 +250,11 @@ async fn serve(
     limits: ConnectionLimits,
     stop: oneshot::Receiver<()>,
 ) {
-    let app = routes::router(Arc::clone(&shared))
-        .layer(middleware::from_fn_with_state(shared, journal_and_limit));
+    // Around the router, not on its routes: the journal sees every request, and the
+    // exchange is answered before any routing.
+    use tower_layer::Layer as _;
+    let app = middleware::from_fn_with_state(Arc::clone(&shared), journal_and_limit)
+        .layer(routes::router(shared));
     listener::serve(listener, app, limits, stop).await;
 }
 
@@ -306,10 +309,13 @@ async fn journal_and_limit(
     }
     let mut response = match capped {
         Capped::Refused(refusal) => refusal,
-        Capped::Whole(bytes) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
+        Capped::Whole(bytes) => match routes::exchange_route(&parts.method, parts.uri.path()) {
+            Some(pool) => routes::answer_exchange(&shared, &parts.headers, &pool, &bytes).await,
+            None => {
+                next.run(Request::from_parts(parts, Body::from(bytes)))
+                    .await
+            }
+        },
         Capped::TooLarge => ErrorReply::new(ApiError::new(
             413,
             codes::BODY_TOO_LARGE,

@@ -3,7 +3,7 @@
 //! request and answer, health.
 
 use axum::body::Body;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -346,12 +346,16 @@ pub(crate) fn json(status: StatusCode, body: &impl Serialize) -> Response {
 
 /// JSON text already written, with `status`.
 pub(crate) fn json_text(status: StatusCode, body: impl Into<Body>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.into(),
-    )
-        .into_response()
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    // Room for this header and the ones every answer gets (`guard::add_headers`).
+    let headers = response.headers_mut();
+    headers.reserve(1 + crate::guard::HEADERS.len());
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
 }
 
 #[cfg(test)]

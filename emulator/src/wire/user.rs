@@ -104,7 +104,8 @@ pub(crate) fn user_json(
     Some(user_json_with(user, shape, expires, &token))
 }
 
-const MESSAGE: &str = "获取用户信息成功";
+/// The envelope's text before the user object.
+const ENVELOPE: &str = "{\"code\":200,\"message\":\"获取用户信息成功\",\"data\":";
 
 fn user_json_with(
     user: &ExchangedUser,
@@ -112,33 +113,56 @@ fn user_json_with(
     expires: SystemTime,
     token: &str,
 ) -> String {
-    let object = user_object(user, expires, token);
+    let mut out = String::with_capacity(ENVELOPE.len() + 1 + user_object_len(user, token));
     match shape {
-        ResponseShape::Raw => object,
+        ResponseShape::Raw => push_user_object(&mut out, user, expires, token),
         ResponseShape::Envelope => {
-            format!("{{\"code\":200,\"message\":\"{MESSAGE}\",\"data\":{object}}}")
+            out.push_str(ENVELOPE);
+            push_user_object(&mut out, user, expires, token);
+            out.push('}');
         }
-        ResponseShape::EnvelopeStringData => format!(
-            "{{\"code\":200,\"message\":\"{MESSAGE}\",\"data\":{}}}",
-            json_string(&object)
-        ),
+        ResponseShape::EnvelopeStringData => {
+            push_user_object(&mut out, user, expires, token);
+            out = format!("{ENVELOPE}{}}}", json_string(&out));
+        }
     }
+    out
+}
+
+/// The user object's fixed text (names, punctuation, constants, three times), more than
+/// it takes.
+const USER_OBJECT_FIXED: usize = 512;
+
+/// Room for the user object: its fixed text and every part that varies (the `oauth` of
+/// another phone number at most a number's length longer), so that it is written
+/// without growing.
+fn user_object_len(user: &ExchangedUser, token: &str) -> usize {
+    let seed = &user.seed.json;
+    let phone = user.phone.as_ref().map_or(0, |p| 2 * p.len() + 8);
+    USER_OBJECT_FIXED
+        + user.id.len()
+        + seed.nickname.len()
+        + seed.photo.len()
+        + seed.unionid.len()
+        + seed.openid.len()
+        + seed.oauth.len()
+        + phone
+        + token.len()
 }
 
 /// The user object, in the field order of the documentation's sample.
-fn user_object(user: &ExchangedUser, expires: SystemTime, token: &str) -> String {
+fn push_user_object(out: &mut String, user: &ExchangedUser, expires: SystemTime, token: &str) {
     let seed = &user.seed.json;
     let phone = user.phone.as_deref();
-    let mut out = String::with_capacity(1024 + token.len() + seed.oauth.len());
     out.push_str("{\"_id\":");
-    push_json_string(&mut out, &user.id);
+    push_json_string(out, &user.id);
     out.push_str(",\"username\":null,\"nickname\":");
     out.push_str(&seed.nickname);
     out.push_str(",\"company\":\"\",\"photo\":");
     out.push_str(&seed.photo);
     out.push_str(",\"phone\":");
     match phone {
-        Some(phone) => push_json_string(&mut out, phone),
+        Some(phone) => push_json_string(out, phone),
         None => out.push_str("null"),
     }
     let _ = write!(
@@ -157,11 +181,11 @@ fn user_object(user: &ExchangedUser, expires: SystemTime, token: &str) -> String
         out.push_str(&oauth(&user.seed, phone));
     }
     out.push_str(",\"metadata\":\"\\\"\\\"\",\"lastIP\":\"127.0.0.1\",\"lastLogin\":\"");
-    push_rfc3339(&mut out, user.at);
+    push_rfc3339(out, user.at);
     out.push_str("\",\"signedUp\":\"");
-    push_rfc3339(&mut out, user.signed_up);
+    push_rfc3339(out, user.signed_up);
     out.push_str("\",\"tokenExpiredAt\":\"");
-    push_rfc3339(&mut out, expires);
+    push_rfc3339(out, expires);
     out.push_str("\",\"token\":");
     // A JWT this emulator signed: base64url and dots, nothing to escape.
     debug_assert!(
@@ -175,7 +199,6 @@ fn user_object(user: &ExchangedUser, expires: SystemTime, token: &str) -> String
     out.push_str(",\"userPoolId\":\"");
     out.push_str(user.pool.as_str());
     out.push_str("\"}");
-    out
 }
 
 pub(super) fn rfc3339(at: SystemTime) -> String {
@@ -214,9 +237,20 @@ fn push_rfc3339(out: &mut String, at: SystemTime) {
     );
     let millis = since.subsec_millis();
     if millis != 0 {
-        let digits = format!("{millis:03}");
         out.push('.');
-        out.push_str(digits.trim_end_matches('0'));
+        // Without its trailing zeros.
+        let len = match (millis % 100, millis % 10) {
+            (0, _) => 1,
+            (_, 0) => 2,
+            _ => 3,
+        };
+        let digits = [millis / 100, millis / 10 % 10, millis % 10];
+        out.extend(
+            digits
+                .into_iter()
+                .take(len)
+                .filter_map(|digit| char::from_digit(digit, 10)),
+        );
     }
     out.push('Z');
 }
@@ -359,8 +393,11 @@ mod tests {
                 let expected = by_serde(&exchanged, expires, token);
                 let raw = user_json_with(&exchanged, ResponseShape::Raw, expires, token);
                 assert_eq!(raw, expected);
+                // Written in the room taken at first, without growing.
+                assert!(raw.len() <= user_object_len(&exchanged, token));
                 let value: serde_json::Value = serde_json::from_str(&expected).unwrap();
-                let envelope = serde_json::json!({"code": 200, "message": MESSAGE, "data": value});
+                let envelope =
+                    serde_json::json!({"code": 200, "message": "获取用户信息成功", "data": value});
                 let written = user_json_with(&exchanged, ResponseShape::Envelope, expires, token);
                 assert_eq!(
                     serde_json::from_str::<serde_json::Value>(&written).unwrap(),
