@@ -105,7 +105,7 @@ pub(crate) fn shown_path(path: &str) -> String {
         | "/__emulator/"
         | "/__emulator/mini-login"
         | "/__emulator/mini-login/page"
-        | "/__emulator/health"
+        | crate::routes::HEALTH_PATH
         | "/__emulator/users"
         | "/__emulator/journal"
         | "/__emulator/reset"

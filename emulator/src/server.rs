@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt as _;
@@ -309,13 +309,20 @@ async fn journal_and_limit(
     }
     let mut response = match capped {
         Capped::Refused(refusal) => refusal,
-        Capped::Whole(bytes) => match routes::exchange_route(&parts.method, parts.uri.path()) {
-            Some(pool) => routes::answer_exchange(&shared, &parts.headers, &pool, &bytes).await,
-            None => {
-                next.run(Request::from_parts(parts, Body::from(bytes)))
-                    .await
+        Capped::Whole(bytes) => {
+            if let Some(pool) = routes::exchange_route(&parts.method, parts.uri.path()) {
+                routes::answer_exchange(&shared, &parts.headers, &pool, &bytes).await
+            } else if parts.method == Method::GET && parts.uri.path() == routes::HEALTH_PATH {
+                routes::health()
+            } else {
+                let body = if bytes.is_empty() {
+                    Body::empty()
+                } else {
+                    Body::from(bytes)
+                };
+                next.run(Request::from_parts(parts, body)).await
             }
-        },
+        }
         Capped::TooLarge => ErrorReply::new(ApiError::new(
             413,
             codes::BODY_TOO_LARGE,

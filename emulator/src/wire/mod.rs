@@ -327,12 +327,6 @@ pub(crate) fn error_json(error: &ApiError) -> String {
     .unwrap_or_default()
 }
 
-/// `{"status": "ok"}`.
-#[derive(Serialize)]
-pub(crate) struct Health {
-    pub(crate) status: &'static str,
-}
-
 /// `body` as JSON with `status`.
 pub(crate) fn json(status: StatusCode, body: &impl Serialize) -> Response {
     match serde_json::to_string(body) {
