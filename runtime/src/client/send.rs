@@ -2,7 +2,7 @@
 //! timeout, streamed body, head checks and cap on the answer; they differ only in
 //! being async or blocking.
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, USER_AGENT};
 
 use super::MAX_RESPONSE_BODY;
 use super::error::ExchangeError;
@@ -11,15 +11,16 @@ use super::error::TransportError;
 use super::pipeline::{Answer, Request, head, too_large, transport};
 use super::trace::Trace;
 
-/// The headers of every exchange. The `User-Agent` is set here too, not only on the
-/// clients this crate builds, so that a caller's client sends it as well.
-fn headers() -> HeaderMap {
-    let json = HeaderValue::from_static("application/json");
-    HeaderMap::from_iter([
-        (CONTENT_TYPE, json.clone()),
-        (ACCEPT, json),
-        (USER_AGENT, HeaderValue::from_static(super::USER_AGENT)),
-    ])
+/// The headers of every exchange, set one by one on the request (no map of their own
+/// to build and merge). The `User-Agent` is set here too, not only on the clients this
+/// crate builds, so that a caller's client sends it as well.
+macro_rules! with_headers {
+    ($request:expr) => {
+        $request
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, HeaderValue::from_static(super::USER_AGENT))
+    };
 }
 
 /// Sends with reqwest's async client.
@@ -33,9 +34,7 @@ pub(super) async fn post(
         body,
         timeout,
     } = request;
-    let mut response = http
-        .post(endpoint.clone())
-        .headers(headers())
+    let mut response = with_headers!(http.post(endpoint.clone()))
         .timeout(timeout)
         // A streamed body cannot be replayed, so even a caller's client that follows
         // redirects stops at a 307 or 308 rather than re-send the secret.
@@ -74,9 +73,7 @@ pub(super) fn post_blocking(
         body,
         timeout,
     } = request;
-    let response = http
-        .post(endpoint.clone())
-        .headers(headers())
+    let response = with_headers!(http.post(endpoint.clone()))
         .timeout(timeout)
         // Buffered: this client is always this crate's, which follows no redirect, so
         // the body is never re-sent. (Streamed, a refused connection would show as a
