@@ -869,3 +869,110 @@ async fn a_pool_whose_own_copy_is_the_vendors_does_not_start() {
         "{error}"
     );
 }
+
+/// The exchange and health are answered before the router; at the edges of their paths
+/// the answers are the router's: a percent-encoded pool id is decoded, a query is
+/// ignored, anything else on or under the path is the router's 404 or 405, and every
+/// request is journalled.
+#[tokio::test]
+async fn the_paths_answered_before_routing_answer_as_the_router_would() {
+    let emulator = start().await;
+    let base = emulator.base_url().to_owned();
+    let http = reqwest::Client::new();
+    let body = |ticket: &str| json!({ "ticket": ticket, "secret": SECRET });
+    let send = |method: reqwest::Method, path: String, body: Option<Value>| {
+        let mut request = http.request(method, format!("{base}{path}"));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str::<Value>(&text).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let exchange_path = format!("/oauth/app2wxapp/auth/{POOL}");
+
+    // Decoded as the router decodes its parameter: `%35` is `5`.
+    let encoded = format!("/oauth/app2wxapp/auth/%35{}", &POOL[1..]);
+    let reply = send(
+        reqwest::Method::POST,
+        encoded,
+        Some(body(&mint(&emulator, POOL, false))),
+    )
+    .await;
+    assert_eq!(reply.0, 200, "{reply:?}");
+    // A query does not change the route.
+    let with_query = format!("{exchange_path}?x=1");
+    let reply = send(
+        reqwest::Method::POST,
+        with_query,
+        Some(body(&mint(&emulator, POOL, false))),
+    )
+    .await;
+    assert_eq!(reply.0, 200, "{reply:?}");
+    // Not UTF-8 once decoded: no pool.
+    let reply = send(
+        reqwest::Method::POST,
+        "/oauth/app2wxapp/auth/%FF".into(),
+        Some(body("t")),
+    )
+    .await;
+    assert_error(&reply, 404, codes::POOL_NOT_FOUND);
+    // A trailing slash, a segment more, none: not the route.
+    for path in [
+        format!("{exchange_path}/"),
+        format!("{exchange_path}/more"),
+        "/oauth/app2wxapp/auth/".to_owned(),
+    ] {
+        let reply = send(reqwest::Method::POST, path.clone(), Some(body("t"))).await;
+        assert_error(&reply, 404, codes::NOT_FOUND);
+    }
+    // Another method: the router's 405, for the exchange and for health.
+    for (method, path) in [
+        (reqwest::Method::GET, exchange_path.clone()),
+        (reqwest::Method::PUT, exchange_path.clone()),
+        (reqwest::Method::POST, "/__emulator/health".to_owned()),
+    ] {
+        let reply = send(method.clone(), path, None).await;
+        assert_error(&reply, 405, codes::METHOD_NOT_ALLOWED);
+    }
+    // Health by GET, and by HEAD through the router.
+    let reply = send(reqwest::Method::GET, "/__emulator/health".into(), None).await;
+    assert_eq!(reply, (200, json!({"status": "ok"})));
+    let head = http
+        .head(format!("{base}/__emulator/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+
+    // Every one journalled, with its status.
+    let journal = emulator.journal();
+    let statuses: Vec<(String, u16)> = journal
+        .iter()
+        .filter(|e| e.path != "/__emulator/mini-login")
+        .map(|e| (e.method.clone(), e.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("POST", 200),
+            ("POST", 200),
+            ("POST", 404),
+            ("POST", 404),
+            ("POST", 404),
+            ("POST", 404),
+            ("GET", 405),
+            ("PUT", 405),
+            ("POST", 405),
+            ("GET", 200),
+            ("HEAD", 200),
+        ]
+        .map(|(m, s)| (m.to_owned(), s))
+    );
+}
