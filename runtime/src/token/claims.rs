@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -26,9 +29,15 @@ pub(super) struct Header {
     _typ: Option<String>,
     #[serde(default, rename = "cty")]
     _cty: Option<String>,
-    /// Extensions the signer says must be understood (RFC 7515, 4.1.11): none is.
-    #[serde(default)]
-    crit: Option<Value>,
+    /// Extensions the signer says must be understood (RFC 7515, 4.1.11): none is. Set
+    /// when the header has the name at all, whatever its value (`null` too).
+    #[serde(default, deserialize_with = "present")]
+    crit: bool,
+}
+
+/// `true` for a field the JSON has, whatever its value.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(deserializer).map(|_| true)
 }
 
 /// A token's three parts, read without trusting them.
@@ -75,7 +84,7 @@ pub(super) fn parts(token: &str) -> Result<Parts<'_>, TokenError> {
         return Err(not_a_header());
     }
     let header: Header = serde_json::from_slice(&bytes).map_err(|_| not_a_header())?;
-    if header.crit.is_some() {
+    if header.crit {
         return Err(malformed(
             "the header lists extensions that must be understood (`crit`); none is",
         ));
@@ -97,15 +106,86 @@ impl Parts<'_> {
             .map_err(|_| TokenError::Signature)
     }
 
-    /// The claims, once the signature is checked.
+    /// The claims, once the signature is checked. A claim named twice, at any depth,
+    /// refuses the token (RFC 7519, 4: rather than read the last, which another reader
+    /// of the same token might not).
     pub(super) fn claims(&self) -> Result<Map<String, Value>, TokenError> {
         let bytes = URL_SAFE_NO_PAD
             .decode(self.claims)
             .map_err(|_| malformed("the claims are not base64url"))?;
         match serde_json::from_slice(&bytes) {
-            Ok(Value::Object(claims)) => Ok(claims),
-            _ => Err(malformed("the claims are not a JSON object")),
+            Ok(Unique(Value::Object(claims))) => Ok(claims),
+            _ => Err(malformed(
+                "the claims are not a JSON object naming each claim once",
+            )),
         }
+    }
+}
+
+/// JSON whose objects name no member twice.
+struct Unique(Value);
+
+impl<'de> Deserialize<'de> for Unique {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JSON naming each member once")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(name) = access.next_key::<String>()? {
+            if map.contains_key(&name) {
+                return Err(serde::de::Error::custom("a member is named twice"));
+            }
+            let Unique(value) = access.next_value()?;
+            map.insert(name, value);
+        }
+        Ok(Value::Object(map))
     }
 }
 

@@ -34,9 +34,13 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 /// The characters of a failure's cause an error shows.
 const REASON_CHARS: usize = 160;
 
+/// The keys a token may be signed by: one, or those a JWKS lists under one `kid`
+/// (during a rotation, a document may list two).
+pub(super) type Candidates = Vec<Arc<ParsedPublicKey>>;
+
 /// The usable keys of one fetch.
 struct KeySet {
-    by_kid: HashMap<String, Arc<ParsedPublicKey>>,
+    by_kid: HashMap<String, Candidates>,
     all: Vec<Arc<ParsedPublicKey>>,
     /// RSA keys left out for their size, by `kid`, with why.
     refused: HashMap<String, String>,
@@ -54,7 +58,7 @@ impl KeySet {
     }
 
     /// The key for `kid`, or why there is none: left out for its size, or unknown.
-    fn lookup(&self, kid: Option<&str>) -> Result<Arc<ParsedPublicKey>, TokenError> {
+    fn lookup(&self, kid: Option<&str>) -> Result<Candidates, TokenError> {
         self.get(kid)
             .ok_or_else(|| match kid.and_then(|k| self.refused.get(k)) {
                 Some(why) => TokenError::Keys {
@@ -68,12 +72,12 @@ impl KeySet {
         self.fetched.elapsed() < MAX_AGE
     }
 
-    /// The key named `kid`, or for a token without one, the only key there is.
-    fn get(&self, kid: Option<&str>) -> Option<Arc<ParsedPublicKey>> {
+    /// The keys named `kid`, or for a token without one, the only key there is.
+    fn get(&self, kid: Option<&str>) -> Option<Candidates> {
         match kid {
             Some(kid) => self.by_kid.get(kid).cloned(),
             None => match self.all.as_slice() {
-                [only] => Some(Arc::clone(only)),
+                [only] => Some(vec![Arc::clone(only)]),
                 _ => None,
             },
         }
@@ -115,10 +119,10 @@ impl Jwks {
             .clone()
     }
 
-    /// The key for a token's `kid`, fetching the document when it is not known yet,
-    /// when its keys are older than [`MAX_AGE`], or when it does not have the key,
-    /// within the intervals.
-    pub(super) async fn key(&self, kid: Option<&str>) -> Result<Arc<ParsedPublicKey>, TokenError> {
+    /// The keys for a token's `kid`, fetching the document when it is not known yet,
+    /// when its keys are older than [`MAX_AGE`], or when it does not have the key (or
+    /// only one left out for its size), within the intervals.
+    pub(super) async fn key(&self, kid: Option<&str>) -> Result<Candidates, TokenError> {
         let known = |set: &Option<Arc<KeySet>>| {
             set.as_ref()
                 .filter(|set| set.fresh())
@@ -135,9 +139,6 @@ impl Jwks {
         }
         // While the document cannot be fetched again, its last keys still serve.
         let stale = set.as_ref().and_then(|set| set.get(kid));
-        if let Some(Err(refused @ TokenError::Keys { .. })) = set.as_ref().map(|s| s.lookup(kid)) {
-            return Err(refused);
-        }
         if let Some((at, failure)) = &fetches.failure
             && at.elapsed() < RETRY_INTERVAL
         {
@@ -152,7 +153,8 @@ impl Jwks {
                 .last_refetch
                 .is_some_and(|at| at.elapsed() < REFETCH_INTERVAL)
             {
-                return Err(TokenError::UnknownKey);
+                // Unknown, or left out for its size: said as the set says it.
+                return Err(set.lookup(kid).err().unwrap_or(TokenError::UnknownKey));
             }
             fetches.last_refetch = Some(Instant::now());
         }
@@ -291,7 +293,7 @@ fn read_key_set(body: &[u8]) -> Result<KeySet, &'static str> {
         };
         let key = Arc::new(key);
         if let Some(kid) = jwk.kid {
-            set.by_kid.insert(kid, Arc::clone(&key));
+            set.by_kid.entry(kid).or_default().push(Arc::clone(&key));
         }
         set.all.push(key);
     }
@@ -465,6 +467,40 @@ mod tests {
 
     fn modulus_bits(n: &str) -> usize {
         unsigned(n).map_or(0, |n| bit_len(&n))
+    }
+
+    #[tokio::test]
+    async fn a_kid_refused_for_its_size_is_fetched_again_once_its_keys_are_old() {
+        use std::sync::atomic::Ordering;
+        let small = format!(
+            r#"{{"keys": [{{"kty": "RSA", "kid": "k", "n": "{}", "e": "AQAB"}}]}}"#,
+            modulus(1024)
+        );
+        let (url, requests) = serve(vec![(200, small), (200, document("k"))]).await;
+        let jwks = Jwks::new(url);
+        assert!(matches!(
+            jwks.key(Some("k")).await,
+            Err(TokenError::Keys { .. })
+        ));
+        // GenAuth replaced the key under the same `kid`: seen once the keys are old,
+        // without a token naming another key.
+        age(&jwks);
+        assert_eq!(jwks.key(Some("k")).await.map(|keys| keys.len()), Ok(1));
+        assert_eq!(requests.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn two_keys_under_one_kid_are_both_tried() {
+        let document = format!(
+            r#"{{"keys": [
+                {{"kty": "RSA", "kid": "k", "n": "{}", "e": "AQAB"}},
+                {{"kty": "RSA", "kid": "k", "n": "{}", "e": "AQAB"}}
+            ]}}"#,
+            modulus(2048),
+            modulus(3072)
+        );
+        let set = read_key_set(document.as_bytes()).unwrap();
+        assert_eq!(set.get(Some("k")).map(|keys| keys.len()), Some(2));
     }
 
     #[test]

@@ -210,8 +210,8 @@ impl TokenVerifier {
             Keys::Jwks(jwks) => jwks
                 .key(parts.header.kid.as_deref())
                 .await?
-                .verify_sig(message, &signature)
-                .is_ok(),
+                .iter()
+                .any(|key| key.verify_sig(message, &signature).is_ok()),
         };
         if !valid {
             return Err(TokenError::Signature);

@@ -377,3 +377,30 @@ fn no_change_to_a_token_is_accepted_that_jsonwebtoken_refuses() {
     }
     assert_eq!(accepted, 0);
 }
+
+#[test]
+fn a_claim_named_twice_or_crit_at_all_refuses_the_token() {
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let (iat, exp) = (now(), now() + 600);
+    for claims in [
+        format!(r#"{{"sub":"a","sub":"admin","iat":{iat},"exp":{exp}}}"#),
+        format!(r#"{{"sub":"a","iat":{iat},"exp":1,"exp":{exp}}}"#),
+        format!(r#"{{"data":{{"id":"a","id":"admin"}},"iat":{iat},"exp":{exp}}}"#),
+        format!(r#"{{"sub":"a","aud":["x",{{"k":1,"k":2}}],"iat":{iat},"exp":{exp}}}"#),
+    ] {
+        let token = signed_raw(header, &claims);
+        match verify(&verifier(), &token) {
+            Err(TokenError::Malformed { reason }) => assert!(reason.contains("once"), "{reason}"),
+            other => panic!("{claims}: {other:?}"),
+        }
+    }
+    // The same claims named once: accepted.
+    let once = format!(r#"{{"sub":"admin","iat":{iat},"exp":{exp}}}"#);
+    assert!(verify(&verifier(), &signed_raw(header, &once)).is_ok());
+    // `crit`, even `null`, names extensions none of which is understood.
+    let crit = signed_raw(r#"{"alg":"HS256","crit":null}"#, &once);
+    assert!(matches!(
+        verify(&verifier(), &crit),
+        Err(TokenError::Malformed { .. })
+    ));
+}
