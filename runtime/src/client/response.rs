@@ -58,7 +58,7 @@ pub(crate) fn interpret(
         // Shape 3: the user as a JSON string inside `data`.
         Some(Data::Text(data)) => UserInfo::fields(&data)
             .ok_or_else(|| not_a_user("`data` is a string that does not hold a JSON object"))?,
-        Some(Data::Other) => {
+        Some(Data::Other | Data::Null) => {
             return Err(not_a_user(
                 "`data` is neither an object nor a string holding one",
             ));
@@ -80,6 +80,7 @@ struct Envelope {
 enum Data {
     User(Box<Fields>),
     Text(String),
+    Null,
     Other,
 }
 
@@ -109,8 +110,11 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
         };
         while let Some(Key(key)) = map.next_key()? {
             if key == "data" {
-                // Given twice, the last counts, as in a map.
-                envelope.data = Some(map.next_value_seed(DataVisitor)?);
+                // Given twice, the last counts, as in a map; `null` counts as absent.
+                envelope.data = match map.next_value_seed(DataVisitor)? {
+                    Data::Null => None,
+                    data => Some(data),
+                };
             } else {
                 let value = map.next_value()?;
                 envelope.top.insert(key.into_owned(), value);
@@ -173,7 +177,7 @@ impl<'de> Visitor<'de> for DataVisitor {
     }
 
     fn visit_unit<E>(self) -> Result<Data, E> {
-        Ok(Data::Other)
+        Ok(Data::Null)
     }
 }
 
@@ -349,5 +353,26 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("_id"), "{text}");
         assert!(!text.contains("13800138000"), "{text}");
+        // An `_id` that is not one, beside an `id` that is: kept and named.
+        for body in [r#"{"_id":5,"id":"x"}"#, r#"{"_id":"","id":"x"}"#] {
+            let user = interpret_json(200, body).unwrap();
+            assert_eq!(user.id, "x");
+            assert!(user.get("_id").is_some(), "{body}");
+            let names: Vec<_> = user.unreadable().iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(names, ["_id"], "{body}");
+        }
+    }
+
+    #[test]
+    fn a_null_data_is_no_data() {
+        let user = interpret_json(200, r#"{"_id":"u1","nickname":"A","data":null}"#).unwrap();
+        assert_eq!(user.id, "u1");
+        assert!(matches!(
+            interpret_json(200, r#"{"code":0,"message":"no","data":null}"#),
+            Err(ExchangeError::Api { code: 0, .. })
+        ));
+        // The last `data` counts.
+        let user = interpret_json(200, r#"{"_id":"u1","data":{"_id":"u2"},"data":null}"#).unwrap();
+        assert_eq!(user.id, "u1");
     }
 }

@@ -170,14 +170,16 @@ impl UserInfo {
     /// its value stays in [`extra`](Self::extra), and [`unreadable`](Self::unreadable)
     /// names it.
     pub(super) fn from_fields(mut fields: Fields) -> Result<Self, FieldError> {
-        let id = match fields.take("_id") {
-            Some(Value::String(id)) if !id.is_empty() => id,
-            // Some deployments answer `id` rather than `_id`.
-            _ => match fields.take("id") {
-                Some(Value::String(id)) if !id.is_empty() => id,
-                _ => return Err(FieldError::new("_id", "a non-empty string")),
-            },
+        let id_text = |value| match value {
+            Value::String(id) if !id.is_empty() => Ok(id),
+            other => Err(other),
         };
+        // Some deployments answer `id` rather than `_id`; an `_id` that is not one is
+        // then kept in `extra` and named.
+        let id = fields
+            .typed("_id", "a non-empty string", id_text)
+            .or_else(|| fields.typed("id", "a non-empty string", id_text))
+            .ok_or_else(|| FieldError::new("_id", "a non-empty string"))?;
         let user = Self {
             id,
             username: fields.string("username"),
