@@ -91,10 +91,15 @@ impl fmt::Debug for JournalEntry {
 /// included, when it is one), anything else only by its length, since a client may put
 /// a ticket or a secret in it.
 pub(crate) fn shown_path(path: &str) -> String {
-    if let Some(pool) = path.strip_prefix(EXCHANGE_PATH) {
-        return match pool.parse::<PoolId>() {
-            Ok(_) => path.to_owned(),
-            Err(_) => format!(
+    // As the server routes it: one segment, percent-decoded.
+    if let Some(pool) = path.strip_prefix(EXCHANGE_PATH)
+        && !pool.is_empty()
+        && !pool.contains('/')
+    {
+        let decoded = percent_encoding::percent_decode_str(pool).decode_utf8();
+        return match decoded.as_deref().map(str::parse::<PoolId>) {
+            Ok(Ok(pool)) => format!("{EXCHANGE_PATH}{pool}"),
+            _ => format!(
                 "{EXCHANGE_PATH}{{pool}} (not a pool id, {} bytes)",
                 pool.len()
             ),
@@ -177,6 +182,12 @@ mod tests {
         let pool = "/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d";
         assert_eq!(shown_path(pool), pool);
         assert_eq!(shown_path("/__emulator/health"), "/__emulator/health");
+        // Decoded as the server decodes it.
+        assert_eq!(
+            shown_path("/oauth/app2wxapp/auth/%35e4cdd055df3df65dc58b97d"),
+            pool
+        );
+        assert_eq!(shown_path(&format!("{pool}/")), "(no such route, 47 bytes)");
         for leaky in [
             "/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d/TICKET-abc123",
             "/oauth/app2wxapp/auth/S3CRETv4lue",
