@@ -131,6 +131,14 @@ impl Fields {
         (self.left, self.unreadable)
     }
 
+    /// The field's value, left where it is.
+    pub(super) fn peek(&self, key: &str) -> Option<&Value> {
+        match self.place(key).and_then(|at| self.known.get(at)) {
+            Some(slot) => slot.as_ref(),
+            None => self.left.get(key),
+        }
+    }
+
     pub(super) fn take(&mut self, key: &str) -> Option<Value> {
         match self.place(key).and_then(|at| self.known.get_mut(at)) {
             Some(slot) => slot.take(),

@@ -53,6 +53,19 @@ pub(crate) fn interpret(
         return Err(not_a_user("not a GenAuth error"));
     }
     let user = match data {
+        // Shape 1 with a field of its own named `data`: no envelope's `code`, and the
+        // user is the object that names one, as `UserInfo::from_json` reads it.
+        Some(Data::User(fields))
+            if !UserInfo::is_named(|key| fields.peek(key))
+                && UserInfo::is_named(|key| object.get(key))
+                && !object.contains_key("code")
+                && !object.contains_key("statusCode") =>
+        {
+            let mut object = object;
+            let (data, _) = fields.left();
+            object.insert("data".to_owned(), Value::Object(data));
+            Fields::new(object, &USER_FIELDS)
+        }
         // Shape 2: {"code": 200, "message": ..., "data": {...}}
         Some(Data::User(fields)) => *fields,
         // Shape 3: the user as a JSON string inside `data`.
@@ -370,6 +383,15 @@ mod tests {
         assert!(matches!(
             interpret_json(200, r#"{"code":0,"message":"no","data":null}"#),
             Err(ExchangeError::Api { code: 0, .. })
+        ));
+        // A user with a field named `data` of its own.
+        let user = interpret_json(200, r#"{"_id":"u1","data":{"x":1}}"#).unwrap();
+        assert_eq!(user.id, "u1");
+        assert_eq!(user.get("data"), Some(&serde_json::json!({"x": 1})));
+        // In an envelope, `data` is the user, even without an id.
+        assert!(matches!(
+            interpret_json(200, r#"{"code":200,"_id":"r","data":{"x":1}}"#),
+            Err(ExchangeError::Decode { .. })
         ));
         // The last `data` counts.
         let user = interpret_json(200, r#"{"_id":"u1","data":{"_id":"u2"},"data":null}"#).unwrap();

@@ -164,6 +164,16 @@ impl UserInfo {
         Some(fields)
     }
 
+    /// Whether an object whose fields `get` reads names a user, as
+    /// [`from_fields`](Self::from_fields) takes one: a non-empty `_id` or `id`.
+    pub(super) fn is_named<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> bool {
+        ["_id", "id"].into_iter().any(|key| {
+            get(key)
+                .and_then(Value::as_str)
+                .is_some_and(|id| !id.is_empty())
+        })
+    }
+
     /// Decodes a user object. Only `_id` is required: the exchange has used the ticket
     /// up by now, so a field with an unexpected type (a timestamp in another format, a
     /// count as a string) does not cost the user the login. Its typed field is `None`,
