@@ -91,17 +91,13 @@ impl fmt::Debug for JournalEntry {
 /// included, when it is one), anything else only by its length, since a client may put
 /// a ticket or a secret in it.
 pub(crate) fn shown_path(path: &str) -> String {
-    // As the server routes it: one segment, percent-decoded.
-    if let Some(pool) = path.strip_prefix(EXCHANGE_PATH)
-        && !pool.is_empty()
-        && !pool.contains('/')
-    {
-        let decoded = percent_encoding::percent_decode_str(pool).decode_utf8();
-        return match decoded.as_deref().map(str::parse::<PoolId>) {
-            Ok(Ok(pool)) => format!("{EXCHANGE_PATH}{pool}"),
-            _ => format!(
+    // As the server routes it.
+    if let Some(pool) = crate::routes::exchange_segment(path) {
+        return match pool.parse::<PoolId>() {
+            Ok(pool) => format!("{EXCHANGE_PATH}{pool}"),
+            Err(_) => format!(
                 "{EXCHANGE_PATH}{{pool}} (not a pool id, {} bytes)",
-                pool.len()
+                path.len() - EXCHANGE_PATH.len()
             ),
         };
     }

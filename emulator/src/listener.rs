@@ -3,14 +3,13 @@
 //! long, a request it cannot parse) rewritten in the emulator's JSON shape.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
-
-use std::convert::Infallible;
 
 use axum::response::Response;
 use hyper::body::Incoming;
@@ -22,6 +21,8 @@ use tokio::sync::{Notify, oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::codes;
+use crate::error::ApiError;
+use crate::wire;
 
 /// What the listener serves: the routes, behind the journal.
 pub(crate) trait App:
@@ -36,6 +37,7 @@ pub(crate) trait App:
 {
 }
 
+/// Every service with those bounds is one.
 impl<T> App for T where
     T: tower_service::Service<
             axum::extract::Request,
@@ -47,8 +49,6 @@ impl<T> App for T where
         + 'static
 {
 }
-use crate::error::ApiError;
-use crate::wire;
 
 /// How long connections may take, and how many there may be.
 #[derive(Debug, Clone, Copy)]

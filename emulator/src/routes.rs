@@ -58,14 +58,22 @@ async fn exchange(
     answer_exchange(&shared, &headers, &pool, &body).await
 }
 
-/// The pool segment of a `POST` to the exchange route, percent-decoded as the router
-/// decodes it (a segment that is not UTF-8 once decoded is `""`, which names no pool);
-/// `None` for any other request. The server answers the exchange, its hottest route,
-/// without the router's per-request work (the parameters' map, the extractors' copies
-/// of the headers and the body, the boxed handler).
+/// The pool segment of a `POST` to the exchange route ([`exchange_segment`]); `None`
+/// for any other request. The server answers the exchange, its hottest route, without
+/// the router's per-request work (the parameters' map, the extractors' copies of the
+/// headers and the body, the boxed handler).
 pub(crate) fn exchange_route<'a>(method: &Method, path: &'a str) -> Option<Cow<'a, str>> {
+    (method == Method::POST)
+        .then(|| exchange_segment(path))
+        .flatten()
+}
+
+/// The pool segment of a path the exchange route matches (one non-empty segment after
+/// [`EXCHANGE_PATH`]), percent-decoded as the router decodes it: a segment that is not
+/// UTF-8 once decoded is `""`, which names no pool.
+pub(crate) fn exchange_segment(path: &str) -> Option<Cow<'_, str>> {
     let segment = path.strip_prefix(EXCHANGE_PATH)?;
-    if method != Method::POST || segment.is_empty() || segment.contains('/') {
+    if segment.is_empty() || segment.contains('/') {
         return None;
     }
     Some(
@@ -165,7 +173,6 @@ async fn mini_login(
     Ok(wire::json(StatusCode::OK, &result))
 }
 
-/// `GET /__emulator/health`.
 /// `GET /__emulator/health`. Answered by the server before routing, as the exchange is:
 /// tests and scripts poll it.
 pub(crate) fn health() -> Response {
