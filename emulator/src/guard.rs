@@ -26,10 +26,17 @@ pub(crate) const HEADERS: [(header::HeaderName, &str); 4] = [
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
 ];
 
-/// Whether the request comes from a browser: browsers send `Sec-Fetch-Site` (and
-/// `Origin` with what they post).
+/// Whether the request comes from a browser: browsers send `Sec-Fetch-Site` (to a
+/// trustworthy origin), `Origin` with what they post, and a `User-Agent` of
+/// `Mozilla/5.0 …` always: a page cannot change it. Over plain HTTP to a rebound name
+/// (`http://evil.example:8787`) a same-origin GET carries neither of the first two, so
+/// the user agent is what tells.
 fn from_a_browser(headers: &HeaderMap) -> bool {
-    headers.contains_key(SEC_FETCH_SITE) || headers.contains_key(header::ORIGIN)
+    headers.contains_key(SEC_FETCH_SITE)
+        || headers.contains_key(header::ORIGIN)
+        || headers
+            .get(header::USER_AGENT)
+            .is_some_and(|agent| agent.as_bytes().starts_with(b"Mozilla/"))
 }
 
 /// `Sec-Fetch-Site`, by a name made once rather than parsed at each request.

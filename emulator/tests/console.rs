@@ -580,6 +580,25 @@ async fn a_web_page_elsewhere_can_neither_rebind_nor_change_anything() {
     assert_eq!(rebound.status(), 403);
     let body: Value = rebound.json().await.unwrap();
     assert_eq!(body["apiCode"], json!(codes::HOST_REFUSED));
+    // Over plain HTTP a browser sends no `Sec-Fetch-*` to a rebound name, and no
+    // `Origin` on a same-origin GET: its user agent still tells.
+    let rebound = http()
+        .get(&users)
+        .header("host", "evil.example:8787")
+        .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0")
+        .header("referer", "http://evil.example:8787/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
+    // A program (a backend in another container, by its service name) is served.
+    let program = http()
+        .get(&users)
+        .header("host", "emulator:8787")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(program.status(), 200);
     // Another site posting, as a form or a no-cors fetch would: refused.
     for (site, origin) in [
         (Some("cross-site"), None),
