@@ -527,12 +527,21 @@ impl ConfigFile {
     }
 }
 
-/// `message` with what it quotes (between `"`) left out.
+/// `message` with the file's values it quotes left out: strings (between `"`) and
+/// numbers (between backticks, as serde quotes them: `integer `13800138000``, a phone
+/// number under a key that takes a string). Names between backticks stay.
 fn without_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     for (i, part) in message.split('"').enumerate() {
         if i % 2 == 0 {
-            out.push_str(part);
+            for (j, piece) in part.split('`').enumerate() {
+                if j > 0 {
+                    out.push('`');
+                }
+                let number =
+                    piece.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+                out.push_str(if j % 2 == 1 && number { "…" } else { piece });
+            }
         } else {
             out.push_str("\"…\"");
         }

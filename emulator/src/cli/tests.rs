@@ -187,6 +187,13 @@ phone = "13800138000"
             format!("[[pool]]\nid = \"{POOL}\"\nsecret_env = \"MPL_SURELY_UNSET_VARIABLE\"\n"),
             "MPL_SURELY_UNSET_VARIABLE",
         ),
+        // A phone number written as a number: not repeated either.
+        (
+            format!(
+                "[[pool]]\nid = \"{POOL}\"\nneeds_secret = false\n[[user]]\nopenid = \"o\"\nnickname = \"n\"\nphone = 13800138000\n"
+            ),
+            "invalid type",
+        ),
         // A secret under a key that takes a number: the value is not repeated.
         (
             format!(
@@ -215,6 +222,7 @@ phone = "13800138000"
             !error.contains("hunter2") && !error.contains("padded"),
             "{error}"
         );
+        assert!(!error.contains("13800138000"), "{error}");
     }
     let error = run(&["--config", "/surely/not/here.toml"])
         .err()
