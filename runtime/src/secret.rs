@@ -35,6 +35,12 @@ pub enum SecretEnvError {
         /// The variable's name.
         name: String,
     },
+    /// What was given as the variable's name is not one (letters, digits and `_`, not
+    /// starting with a digit): perhaps the secret itself, so it is not shown.
+    #[error(
+        "the name given for the environment variable is not one (letters, digits and `_`, not starting with a digit); was the secret itself given? It is not shown"
+    )]
+    NotAName,
     /// The value starts or ends with whitespace, such as the `\r` an env file written
     /// on Windows leaves; GenAuth would refuse it as a wrong secret.
     #[error(
@@ -56,6 +62,14 @@ impl PoolSecret {
     /// `GENAUTH_POOL_SECRET`. An unset, empty or non-Unicode variable is an error, and so
     /// is a value with whitespace around it (a stray newline), rather than a 403 later.
     pub fn from_env(name: &str) -> Result<Self, SecretEnvError> {
+        let a_name = name
+            .bytes()
+            .next()
+            .is_some_and(|first| !first.is_ascii_digit())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !a_name {
+            return Err(SecretEnvError::NotAName);
+        }
         Self::from_var(name, std::env::var(name))
     }
 
@@ -131,6 +145,21 @@ mod tests {
         // PATH is set on every machine that runs these tests.
         let path = PoolSecret::from_env("PATH").unwrap();
         assert!(!path.expose_secret().is_empty());
+        // A secret given where the name belongs is not repeated.
+        for given in [
+            "TopSecretValue-123",
+            "My-Pool-Secret-Value-9",
+            "X\0Y",
+            "",
+            "9LIVES",
+            "a b",
+        ] {
+            let error = PoolSecret::from_env(given).unwrap_err();
+            assert_eq!(error, SecretEnvError::NotAName, "{given}");
+            let shown = format!("{error} {error:?}");
+            assert!(given.is_empty() || !shown.contains(given), "{shown}");
+            assert!(!shown.contains('\0'), "{shown}");
+        }
     }
 
     #[test]
