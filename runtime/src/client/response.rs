@@ -213,16 +213,17 @@ fn error_code(object: &Map<String, Value>, has_data: bool) -> Option<i64> {
     }
 }
 
-/// A code written as an integer, a float with no fraction, or a string holding one.
+/// A code written as an integer, a float with no fraction, or a string holding either.
 fn code_number(value: &Value) -> Option<i64> {
+    let whole = |f: f64| (f.fract() == 0.0 && f.abs() < 1e15).then_some(f as i64);
     match value {
-        Value::Number(number) => number.as_i64().or_else(|| {
-            number
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-                .map(|f| f as i64)
-        }),
-        Value::String(text) => text.trim().parse().ok(),
+        Value::Number(number) => number.as_i64().or_else(|| number.as_f64().and_then(whole)),
+        Value::String(text) => {
+            let text = text.trim();
+            text.parse()
+                .ok()
+                .or_else(|| text.parse::<f64>().ok().and_then(whole))
+        }
         _ => None,
     }
 }
@@ -240,6 +241,7 @@ mod tests {
         for body in [
             r#"{"code":"2602","message":"used"}"#,
             r#"{"code":2602.0,"message":"used"}"#,
+            r#"{"code":"2602.0","message":"used"}"#,
             r#"{"statusCode":"400","apiCode":"2602","message":"used"}"#,
         ] {
             match interpret_json(200, body) {
