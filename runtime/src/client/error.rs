@@ -29,7 +29,7 @@ pub enum ExchangeError {
     #[error("GenAuth did not answer within the timeout")]
     Timeout,
     /// A non-2xx status without a GenAuth error body (a proxy's error page, a redirect).
-    #[error("GenAuth answered HTTP {status}: {body_excerpt}")]
+    #[error("GenAuth answered HTTP {status}{}", Then(.body_excerpt))]
     Status {
         /// The HTTP status.
         status: u16,
@@ -38,7 +38,7 @@ pub enum ExchangeError {
     },
     /// GenAuth refused the exchange (an expired, used or unknown ticket, a wrong
     /// secret, an unknown pool...), whatever the HTTP status.
-    #[error("GenAuth refused the exchange with code {code}: {message}")]
+    #[error("GenAuth refused the exchange with code {code}{}", Then(.message))]
     Api {
         /// The HTTP status.
         status: u16,
@@ -262,6 +262,20 @@ impl StdError for TransportError {
         self.source
             .as_deref()
             .map(|s| s as &(dyn StdError + 'static))
+    }
+}
+
+/// `: text`, or nothing for no text: an error's last words, without a colon left
+/// dangling when a server sent none.
+struct Then<'a>(&'a str);
+
+impl fmt::Display for Then<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ": {}", self.0)
+        }
     }
 }
 

@@ -379,6 +379,20 @@ mod tests {
     }
 
     #[test]
+    fn no_colon_is_left_dangling_without_a_message() {
+        let shown = interpret_json(200, r#"{"code":2602}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(shown, "GenAuth refused the exchange with code 2602");
+        let shown = interpret_json(302, "").unwrap_err().to_string();
+        assert_eq!(shown, "GenAuth answered HTTP 302");
+        let shown = interpret_json(200, r#"{"code":2602,"message":"used"}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(shown, "GenAuth refused the exchange with code 2602: used");
+    }
+
+    #[test]
     fn a_null_data_is_no_data() {
         let user = interpret_json(200, r#"{"_id":"u1","nickname":"A","data":null}"#).unwrap();
         assert_eq!(user.id, "u1");
