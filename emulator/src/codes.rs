@@ -31,9 +31,8 @@ pub const NOT_FOUND: i64 = 2623;
 pub const METHOD_NOT_ALLOWED: i64 = 2624;
 /// A WeChat user with this `openid` is known already (HTTP 409).
 pub const USER_EXISTS: i64 = 2625;
-/// The request's head is too large, or its URI too long (HTTP 431 or 414).
-pub const REQUEST_TOO_LARGE: i64 = 2627;
-/// The request is not HTTP/1.1 the emulator can read (HTTP 400).
+/// The request has no `Host` header where HTTP/1.1 requires one, several, or one that
+/// is not a host and port (HTTP 400, RFC 9112 section 3.2).
 pub const MALFORMED_REQUEST: i64 = 2628;
 /// The request's body did not arrive within the body timeout (HTTP 408).
 pub const BODY_TIMEOUT: i64 = 2629;

@@ -28,7 +28,8 @@
 //!   [`ErrorShape`] with a code of [`codes`].
 //! - `POST /__emulator/mini-login` with a [`MiniLoginRequest`]: answered with a
 //!   [`MiniLoginResult`] as JSON, what WeChat hands back after Mini Login.
-//! - `GET /__emulator/health`: `{"status": "ok"}`.
+//! - `GET /__emulator/health`: `{"status": "ok"}`; the browser page, the dashboard and
+//!   the console's routes are in the README.
 //!
 //! # Behaviour the vendor does not document
 //!
@@ -37,13 +38,19 @@
 //! every other pool. Mini Login checks a launch by the rules the attribute and the
 //! runtime's builder apply. Tickets are forgotten an hour after their TTL (they then
 //! answer as unknown), and the journal keeps the latest [`JOURNAL_CAPACITY`] requests,
-//! so that a long-running emulator does not grow.
+//! so that a long-running emulator does not grow ([`limits`]).
 //!
 //! # Layout
 //!
-//! The modules follow the data: `config` (what it is given), `mini_login` (launches,
-//! minting tickets into `tickets` for `users`), `exchange` (GenAuth's rules, using the
-//! tickets up), `wire` (every HTTP body), `routes` and `server` (HTTP), `journal`.
+//! Layers that follow a request, each importing only those below it:
+//!
+//! - `paths`, [`codes`], [`limits`]: names every layer shares.
+//! - `model`: the pools, WeChat users, tickets, Mini Login's checks, the exchange's
+//!   rules, token signing and the journal, behind one `State`; no HTTP, no JSON text.
+//! - `http`: the listener and its limits, the layers every request goes through, the
+//!   routes, the pages and the wire formats.
+//! - `builder` and `emulator`: the public handle, [`EmulatorBuilder`] and [`Emulator`].
+//! - The binary's command line (`src/cli/`) on top.
 
 #![warn(missing_docs)]
 #![cfg_attr(
@@ -56,42 +63,26 @@
     )
 )]
 
-mod audit;
-mod clock;
+mod builder;
 pub mod codes;
-mod config;
-mod console;
-mod error;
-mod exchange;
-mod faults;
-mod guard;
-mod html;
-mod journal;
-mod jwt;
+mod emulator;
+mod http;
 pub mod limits;
-mod listener;
-mod mini_login;
-mod random;
-mod routes;
-mod server;
-mod state;
-mod tickets;
-mod users;
-mod wire;
+mod model;
+mod paths;
 
 #[cfg(fuzzing)]
 #[doc(hidden)]
-pub mod __fuzz {
-    pub use crate::fuzz::*;
-}
-#[cfg(fuzzing)]
-mod fuzz;
+pub mod __fuzz;
 
-pub use clock::Clock;
-pub use config::{EmulatorBuilder, ErrorShape, Fault, PoolConfig, ResponseShape, WechatUser};
-pub use journal::JournalEntry;
-pub use jwt::JWKS_PATH;
+pub use builder::EmulatorBuilder;
+pub use emulator::{BlockingEmulator, Emulator};
+pub use http::wire::emulator::{MINI_LOGIN_REQUEST, MiniLoginRequest};
 pub use limits::{JOURNAL_CAPACITY, MAX_REQUEST_BODY};
-pub use mini_login::{MiniLoginResult, Outcome, UserChoice};
-pub use server::{BlockingEmulator, Emulator};
-pub use wire::{MINI_LOGIN_REQUEST, MiniLoginRequest};
+pub use model::answers::{ErrorShape, Fault, ResponseShape};
+pub use model::clock::Clock;
+pub use model::journal::JournalEntry;
+pub use model::mini_login::{MiniLoginResult, Outcome, UserChoice};
+pub use model::pool::PoolConfig;
+pub use model::wechat_user::WechatUser;
+pub use paths::JWKS_PATH;

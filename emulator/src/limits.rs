@@ -1,12 +1,21 @@
 //! What the emulator keeps, and for how long: every store is bounded by count and by
-//! bytes, so that an emulator left running for days, or fed hostile requests, does not
-//! grow past a few tens of megabytes.
+//! bytes, and every connection in time and bytes, so that an emulator left running for
+//! days, or fed hostile requests, does not grow past a few tens of megabytes.
 
 use std::time::Duration;
 
-/// The largest request body read. Larger bodies are answered with
-/// [`BODY_TOO_LARGE`](crate::codes::BODY_TOO_LARGE).
+/// The largest request body read. A larger one is answered with
+/// [`BODY_TOO_LARGE`](crate::codes::BODY_TOO_LARGE) as soon as it is known to be larger:
+/// at once when declared, else when the bytes read cross this.
 pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// The largest request head (its request line and headers) read, however its bytes
+/// arrive. A larger one is answered `431` by hyper, without a body, and the connection
+/// closes.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+
+/// The most headers a request may have; one more is a `431` as for [`MAX_HEAD_BYTES`].
+pub const MAX_HEADERS: usize = 100;
 
 /// The requests the journal keeps, the most recent.
 pub const JOURNAL_CAPACITY: usize = 10_000;

@@ -1,0 +1,36 @@
+//! The `Host` header RFC 9112 section 3.2 requires: exactly one on an HTTP/1.1 request,
+//! never several on any, and a host with an optional port. hyper reads the head
+//! (within the builder's size and count limits) but leaves this to the server, and
+//! neither axum nor tower-http has a layer for it.
+
+use axum::extract::Request;
+use axum::http::uri::Authority;
+use axum::http::{Version, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::codes;
+use crate::model::error::ApiError;
+
+pub(crate) async fn one_host(request: Request, next: Next) -> Response {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let problem = match (hosts.next(), hosts.next()) {
+        (_, Some(_)) => Some("the request has more than one Host header"),
+        (None, None) if request.version() == Version::HTTP_11 => {
+            Some("an HTTP/1.1 request needs a Host header")
+        }
+        (Some(host), None)
+            if !host.is_empty()
+                && host
+                    .to_str()
+                    .map_or(true, |h| h.parse::<Authority>().is_err()) =>
+        {
+            Some("the Host header is not a host and port")
+        }
+        _ => None,
+    };
+    match problem {
+        Some(why) => ApiError::new(400, codes::MALFORMED_REQUEST, why).into_response(),
+        None => next.run(request).await,
+    }
+}
