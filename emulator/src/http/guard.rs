@@ -1,9 +1,10 @@
-//! What keeps a web page the developer happens to visit away from the emulator: a
-//! browser may reach it only by an IP address or a local name (a name it resolves
-//! otherwise could be rebound to 127.0.0.1 by its owner), may change nothing from
-//! another site, and may not frame its pages. Clients that are not browsers (curl, a
-//! backend reaching it by a container's name) carry none of the headers this looks at,
-//! and pass.
+//! The guard: what a request must pass before its body is read. Its `Host` as RFC 9112
+//! asks ([`head`](crate::http::head)); and nothing from a web page the developer
+//! happens to visit: a browser may reach the emulator only by an IP address or a local
+//! name (a name it resolves otherwise could be rebound to 127.0.0.1 by its owner), may
+//! change nothing from another site, and may not frame its pages. Clients that are not
+//! browsers (curl, a backend reaching it by a container's name) carry none of the
+//! headers this looks at, and pass.
 
 use std::net::IpAddr;
 
@@ -13,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::codes;
+use crate::http::head::host_problem;
 use crate::model::error::ApiError;
 
 /// The headers of every answer: no framing, no scripts or outside assets, no referrer
@@ -81,8 +83,12 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// Refuses a browser's request the emulator must not serve.
-pub(crate) async fn refuse_other_sites(request: Request, next: Next) -> Response {
+/// Refuses a request without a proper `Host` (400), and a browser's request the
+/// emulator must not serve (403).
+pub(crate) async fn admit(request: Request, next: Next) -> Response {
+    if let Some(why) = host_problem(&request) {
+        return ApiError::new(400, codes::MALFORMED_REQUEST, why).into_response();
+    }
     match refusal(request.method(), request.headers()) {
         Some((code, message)) => ApiError::new(403, code, message).into_response(),
         None => next.run(request).await,

@@ -6,15 +6,11 @@
 use axum::extract::Request;
 use axum::http::uri::Authority;
 use axum::http::{Version, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 
-use crate::codes;
-use crate::model::error::ApiError;
-
-pub(crate) async fn one_host(request: Request, next: Next) -> Response {
+/// What is wrong with the request's `Host`, if anything.
+pub(crate) fn host_problem(request: &Request) -> Option<&'static str> {
     let mut hosts = request.headers().get_all(header::HOST).iter();
-    let problem = match (hosts.next(), hosts.next()) {
+    match (hosts.next(), hosts.next()) {
         (_, Some(_)) => Some("the request has more than one Host header"),
         (None, None) if request.version() == Version::HTTP_11 => {
             Some("an HTTP/1.1 request needs a Host header")
@@ -28,9 +24,5 @@ pub(crate) async fn one_host(request: Request, next: Next) -> Response {
             Some("the Host header is not a host and port")
         }
         _ => None,
-    };
-    match problem {
-        Some(why) => ApiError::new(400, codes::MALFORMED_REQUEST, why).into_response(),
-        None => next.run(request).await,
     }
 }

@@ -1,7 +1,7 @@
 //! The HTTP layer: the routes over the model, and what every request goes through
 //! first. Outermost first: the security headers on every answer; the journal and log
-//! line; the `Host` rules; the guard against other sites; the body, read whole within
-//! its cap and timeout; then the router. [`listener`] serves it.
+//! line; the guard (the `Host` rules, and other sites kept out); the body, read whole
+//! within its cap and timeout; then the router. [`listener`] serves it.
 
 mod api;
 mod body;
@@ -24,6 +24,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::middleware::{from_fn, from_fn_with_state};
+use tower::ServiceBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::model::state::State;
@@ -31,25 +32,29 @@ use crate::model::state::State;
 /// Every route of the emulator on `state`, behind its layers. `body_timeout` bounds
 /// the time a request's body may take; `log` prints a line per request.
 pub(crate) fn app(state: Arc<State>, body_timeout: Duration, log: bool) -> Router {
-    let mut app = Router::new()
+    let routes = Router::new()
         .merge(exchange::routes())
         .merge(api::routes())
         .merge(console::routes())
         .merge(pages::routes())
         .fallback(reply::not_found)
-        .layer(from_fn_with_state(body_timeout, body::read_whole))
-        .layer(from_fn(guard::refuse_other_sites))
-        .layer(from_fn(head::one_host))
+        .with_state(Arc::clone(&state));
+    let header =
+        |(name, value)| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let [frame, policy, referrer, sniff] = guard::HEADERS.map(header);
+    // Around the router as a whole, not each of its routes: a request is not routed
+    // through a stack of boxed layers.
+    let layered = ServiceBuilder::new()
+        .layer(frame)
+        .layer(policy)
+        .layer(referrer)
+        .layer(sniff)
         .layer(from_fn_with_state(
-            (Arc::clone(&state), record::Log(log)),
+            (state, record::Log(log)),
             record::journal,
         ))
-        .with_state(state);
-    for (name, value) in guard::HEADERS {
-        app = app.layer(SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_static(value),
-        ));
-    }
-    app
+        .layer(from_fn(guard::admit))
+        .layer(from_fn_with_state(body_timeout, body::read_whole))
+        .service(routes);
+    Router::new().fallback_service(layered)
 }

@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq as _;
 use crate::codes;
 use crate::model::error::ApiError;
 use crate::model::pool::PoolConfig;
-use crate::model::tickets::Tickets;
+use crate::model::tickets::{SharedPhone, Tickets};
 use crate::model::token::{Claims, ClaimsData, LatestToken, TOKEN_LIFETIME, seconds};
 use crate::model::users::Users;
 use crate::model::wechat_user::WechatUser;
@@ -122,11 +122,19 @@ impl Exchange<'_> {
             ));
         }
         // Used up: its phone number goes to the answer, not kept with it.
-        let (user_index, phone) = (record.user, record.phone.take());
+        let (user_index, shared) = (
+            record.user,
+            std::mem::replace(&mut record.phone, SharedPhone::None),
+        );
         let (user, account) = self
             .users
             .account(user_index, pool_id, self.now)
             .ok_or_else(unknown)?;
+        let phone = match shared {
+            SharedPhone::None => None,
+            SharedPhone::Own => user.phone.clone(),
+            SharedPhone::Given(phone) => Some(phone),
+        };
         account.logins += 1;
         Ok(Login {
             id: Arc::clone(&account.id),

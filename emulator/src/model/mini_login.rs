@@ -12,7 +12,7 @@ use mini_program_login::{DEFAULT_PAGE, MismatchedMiniProgram, OriginalId, PoolId
 use serde::{Deserialize, Serialize};
 
 use crate::model::pool::PoolConfig;
-use crate::model::tickets::{TicketRecord, Tickets};
+use crate::model::tickets::{SharedPhone, TicketRecord, Tickets};
 use crate::model::users::Users;
 use crate::model::wechat_user::{InvalidField, is_phone_number};
 
@@ -180,13 +180,10 @@ impl MiniLogin<'_> {
             };
             return refusal(500, message);
         };
-        let phone = if get_phone {
-            choice
-                .phone
-                .clone()
-                .or_else(|| self.users.get(user).and_then(|u| u.phone.clone()))
-        } else {
-            None
+        let phone = match (get_phone, &choice.phone) {
+            (false, _) => SharedPhone::None,
+            (true, Some(phone)) => SharedPhone::Given(phone.clone()),
+            (true, None) => SharedPhone::Own,
         };
         let ticket = self.tickets.mint(TicketRecord {
             pool,

@@ -32,8 +32,10 @@ pub(crate) struct State {
     inner: Mutex<Inner>,
     pub(crate) journal: Journal,
     pub(crate) clock: Clock,
-    /// Where it listens; `http://{addr}/oidc` issues its tokens.
+    /// Where it listens.
     pub(crate) addr: std::net::SocketAddr,
+    /// Who issues its tokens: `http://{addr}/oidc`.
+    issuer: String,
 }
 
 /// How the exchange at hand is answered, read under one lock: the next injected fault
@@ -74,6 +76,7 @@ impl State {
             journal: Journal::default(),
             clock,
             addr,
+            issuer: format!("http://{addr}/oidc"),
         }
     }
 
@@ -202,8 +205,7 @@ impl State {
             }
             .redeem(pool, ticket, secret)?
         };
-        let issuer = format!("http://{}/oidc", self.addr);
-        let token = login.token(&issuer).ok_or_else(|| {
+        let token = login.token(&self.issuer).ok_or_else(|| {
             ApiError::new(
                 500,
                 codes::SYSTEM_BUSY,

@@ -3,7 +3,6 @@
 //! never more than a cap ([`MAX_TICKETS`](crate::limits::MAX_TICKETS) by default).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use mini_program_login::PoolId;
@@ -17,7 +16,7 @@ pub(crate) struct TicketRecord {
     /// The user's place among the [`Users`](crate::model::users::Users).
     pub(crate) user: usize,
     /// The phone number shared, when the launch asked for it.
-    pub(crate) phone: Option<String>,
+    pub(crate) phone: SharedPhone,
     pub(crate) minted_at: SystemTime,
     pub(crate) ttl: Duration,
     pub(crate) used: bool,
@@ -38,6 +37,16 @@ impl TicketRecord {
     }
 }
 
+/// The phone number a ticket's user shares.
+pub(crate) enum SharedPhone {
+    /// None: the launch did not ask for it.
+    None,
+    /// The WeChat user's own, if they have one.
+    Own,
+    /// Another, typed in Mini Login.
+    Given(String),
+}
+
 /// How many tickets there are of each kind, for the dashboard.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct TicketCounts {
@@ -46,11 +55,14 @@ pub(crate) struct TicketCounts {
     pub(crate) expired: usize,
 }
 
+/// A ticket's text: 64 hex digits, kept in place rather than on the heap.
+type Text = [u8; 64];
+
 /// The tickets by their text, and the order they were minted in, so that the oldest go
 /// first.
 pub(crate) struct Tickets {
-    by_text: HashMap<Arc<str>, TicketRecord>,
-    minted: VecDeque<Arc<str>>,
+    by_text: HashMap<Text, TicketRecord>,
+    minted: VecDeque<Text>,
     cap: usize,
 }
 
@@ -83,17 +95,19 @@ impl Tickets {
         }
         let ticket = random_hex(32);
         crate::model::audit::record("ticket", &ticket);
-        if let Some(phone) = &record.phone {
+        if let SharedPhone::Given(phone) = &record.phone {
             crate::model::audit::record("phone", phone);
         }
-        let key: Arc<str> = Arc::from(ticket.as_str());
-        self.by_text.insert(Arc::clone(&key), record);
-        self.minted.push_back(key);
+        if let Ok(text) = Text::try_from(ticket.as_bytes()) {
+            self.by_text.insert(text, record);
+            self.minted.push_back(text);
+        }
         ticket
     }
 
     pub(crate) fn get_mut(&mut self, ticket: &str) -> Option<&mut TicketRecord> {
-        self.by_text.get_mut(ticket)
+        self.by_text
+            .get_mut(&Text::try_from(ticket.as_bytes()).ok()?)
     }
 
     pub(crate) fn counts(&self, now: SystemTime) -> TicketCounts {

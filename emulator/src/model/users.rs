@@ -114,10 +114,6 @@ impl Users {
         }
     }
 
-    pub(crate) fn get(&self, index: usize) -> Option<&Arc<WechatUser>> {
-        self.all.get(index).map(|u| &u.user)
-    }
-
     /// The user's account in `pool`, made on the first login to it.
     pub(crate) fn account(
         &mut self,

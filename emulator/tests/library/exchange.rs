@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use mini_program_login_emulator::limits::REMEMBER_TICKETS;
 use mini_program_login_emulator::{
     Clock, Emulator, ErrorShape, Fault, PoolConfig, ResponseShape, WechatUser, codes,
 };
@@ -481,6 +482,38 @@ async fn the_journal_records_each_request_without_showing_it() {
         !debug.contains(&t) && !debug.contains(SECRET) && !debug.contains("probe"),
         "{debug}"
     );
+    // Shown as a route: a pool decoded as the router decodes it, and nothing else of a
+    // path, which a client may have put a ticket or a secret in.
+    for path in [
+        format!("/oauth/app2wxapp/auth/%35{}", &POOL[1..]),
+        format!("/oauth/app2wxapp/auth/{POOL}/{t}"),
+        format!("/{SECRET}"),
+    ] {
+        post(&emulator, &path, &json!({})).await;
+    }
+    let (_, shown) = json(
+        http()
+            .get(url(&emulator, "/__emulator/journal?limit=3"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let paths: Vec<&str> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "(no such route, 20 bytes)",
+            "(no such route, 111 bytes)",
+            &*format!("/oauth/app2wxapp/auth/{POOL}")
+        ]
+    );
+    assert!(!format!("{:?}", emulator.journal()).contains(&t));
     emulator.clear_journal();
     assert!(emulator.journal().is_empty());
 }

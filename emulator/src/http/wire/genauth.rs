@@ -2,7 +2,7 @@
 //! shapes GenAuth's sources show, the error shapes, and the JWKS of the tokens' key.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -127,6 +127,9 @@ impl<'a> UserObject<'a> {
     }
 }
 
+/// More than a user object takes, for its answer's buffer.
+const USER_OBJECT_BYTES: usize = 4096;
+
 /// The answer to a successful exchange, in `shape`.
 pub(crate) fn user_answer(
     login: &Login,
@@ -141,13 +144,17 @@ pub(crate) fn user_answer(
             data,
         }
     }
-    Ok(match shape {
-        ResponseShape::Raw => Json(user).into_response(),
-        ResponseShape::Envelope => Json(envelope(user)).into_response(),
+    // Written once into room for a user object (about 2 KB), not grown as it goes.
+    let mut body = Vec::with_capacity(USER_OBJECT_BYTES);
+    match shape {
+        ResponseShape::Raw => serde_json::to_writer(&mut body, &user)?,
+        ResponseShape::Envelope => serde_json::to_writer(&mut body, &envelope(user))?,
         ResponseShape::EnvelopeStringData => {
-            Json(envelope(serde_json::to_string(&user)?)).into_response()
+            let data = serde_json::to_string(&user)?;
+            serde_json::to_writer(&mut body, &envelope(data))?;
         }
-    })
+    }
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `{"statusCode", "apiCode", "message", "requestId"}`.
