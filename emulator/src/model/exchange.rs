@@ -133,7 +133,7 @@ impl Exchange<'_> {
         let phone = match shared {
             SharedPhone::None => None,
             SharedPhone::Own => user.phone.clone(),
-            SharedPhone::Given(phone) => Some(phone),
+            SharedPhone::Given(phone) => Some(phone.into()),
         };
         account.logins += 1;
         Ok(Login {

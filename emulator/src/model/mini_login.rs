@@ -182,17 +182,19 @@ impl MiniLogin<'_> {
         };
         let phone = match (get_phone, &choice.phone) {
             (false, _) => SharedPhone::None,
-            (true, Some(phone)) => SharedPhone::Given(phone.clone()),
+            (true, Some(phone)) => SharedPhone::Given(phone.as_str().into()),
             (true, None) => SharedPhone::Own,
         };
-        let ticket = self.tickets.mint(TicketRecord {
-            pool,
-            user,
-            phone,
-            minted_at: self.now,
-            ttl,
-            used: false,
-        });
+        let ticket = self.tickets.mint(
+            TicketRecord {
+                pool,
+                user,
+                phone,
+                expires_at: self.now + ttl,
+                used: false,
+            },
+            self.now,
+        );
         let ext_msg = form_urlencoded::Serializer::new(String::new())
             .append_pair("code", &SUCCESS_CODE.to_string())
             .append_pair("message", "授权成功")

@@ -1,9 +1,11 @@
 //! Random ids, tickets and keys from the operating system's generator, written as hex.
 
-/// `bytes` random bytes as lowercase hex.
-pub(crate) fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    if getrandom::fill(&mut buf).is_err() {
+use std::fmt::Write as _;
+
+/// `N` random bytes.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if getrandom::fill(&mut bytes).is_err() {
         // The OS generator failing is not input from outside; fall back to the time
         // and a counter, still unique, which is all an emulator's ids need.
         use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,19 +15,41 @@ pub(crate) fn random_hex(bytes: usize) -> String {
             .unwrap_or_default()
             .as_nanos();
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        for (i, b) in buf.iter_mut().enumerate() {
+        for (i, b) in bytes.iter_mut().enumerate() {
             *b = (seed.rotate_left(i as u32 * 7) as u8) ^ (n.rotate_left(i as u32) as u8);
         }
     }
-    hex(&buf)
+    bytes
+}
+
+/// `bytes` random bytes as lowercase hex.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut text = String::with_capacity(2 * bytes);
+    for _ in 0..bytes.div_ceil(16) {
+        text.push_str(&hex(&random_bytes::<16>()));
+    }
+    text.truncate(2 * bytes);
+    text
 }
 
 /// `bytes` as lowercase hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
     let mut text = String::with_capacity(2 * bytes.len());
     for byte in bytes {
         let _ = write!(text, "{byte:02x}");
     }
     text
+}
+
+/// The `N` bytes `text` is the lowercase hex of; `None` for any other text.
+pub(crate) fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let lowercase_hex = |b: u8| matches!(b, b'0'..=b'9' | b'a'..=b'f');
+    if text.len() != 2 * N || !text.bytes().all(lowercase_hex) {
+        return None;
+    }
+    let mut bytes = [0u8; N];
+    for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(bytes)
 }

@@ -3,12 +3,12 @@
 //! never more than a cap ([`MAX_TICKETS`](crate::limits::MAX_TICKETS) by default).
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use mini_program_login::PoolId;
 
 use crate::limits::REMEMBER_TICKETS;
-use crate::model::random::random_hex;
+use crate::model::random::{from_hex, hex, random_bytes};
 
 /// One minted ticket.
 pub(crate) struct TicketRecord {
@@ -17,23 +17,19 @@ pub(crate) struct TicketRecord {
     pub(crate) user: usize,
     /// The phone number shared, when the launch asked for it.
     pub(crate) phone: SharedPhone,
-    pub(crate) minted_at: SystemTime,
-    pub(crate) ttl: Duration,
+    /// When it is no longer good: minted, and its pool's ticket TTL past.
+    pub(crate) expires_at: SystemTime,
     pub(crate) used: bool,
 }
 
 impl TicketRecord {
     pub(crate) fn is_expired(&self, now: SystemTime) -> bool {
-        self.age(now) >= self.ttl
-    }
-
-    fn age(&self, now: SystemTime) -> Duration {
-        now.duration_since(self.minted_at).unwrap_or_default()
+        now >= self.expires_at
     }
 
     /// Long enough past its time that nobody will ask about it again.
     fn is_forgotten(&self, now: SystemTime) -> bool {
-        self.age(now) >= self.ttl + REMEMBER_TICKETS
+        now >= self.expires_at + REMEMBER_TICKETS
     }
 }
 
@@ -44,7 +40,7 @@ pub(crate) enum SharedPhone {
     /// The WeChat user's own, if they have one.
     Own,
     /// Another, typed in Mini Login.
-    Given(String),
+    Given(Box<str>),
 }
 
 /// How many tickets there are of each kind, for the dashboard.
@@ -55,64 +51,63 @@ pub(crate) struct TicketCounts {
     pub(crate) expired: usize,
 }
 
-/// A ticket's text: 64 hex digits, kept in place rather than on the heap.
-type Text = [u8; 64];
+/// A ticket: 32 random bytes, given out as 64 hex digits.
+type Key = [u8; 32];
 
-/// The tickets by their text, and the order they were minted in, so that the oldest go
+/// The tickets by their key, and the order they were minted in, so that the oldest go
 /// first.
 pub(crate) struct Tickets {
-    by_text: HashMap<Text, TicketRecord>,
-    minted: VecDeque<Text>,
+    by_key: HashMap<Key, TicketRecord>,
+    minted: VecDeque<Key>,
     cap: usize,
 }
 
 impl Tickets {
     pub(crate) fn new(cap: usize) -> Self {
+        // Room for twice the cap from the start: a table kept at its cap, tickets
+        // forgotten and minted, clears its tombstones in place only while at most half
+        // full, and would otherwise double itself later (hashbrown's rule).
         Self {
-            by_text: HashMap::new(),
-            minted: VecDeque::new(),
+            by_key: HashMap::with_capacity(cap.saturating_mul(2)),
+            minted: VecDeque::with_capacity(cap),
             cap,
         }
     }
 
-    /// Keeps `record` under a fresh ticket, and returns the ticket: 32 random bytes as
-    /// hex. Tickets long past their time are forgotten first, and the oldest when there
-    /// are too many.
-    pub(crate) fn mint(&mut self, record: TicketRecord) -> String {
-        let now = record.minted_at;
+    /// Keeps `record` under a fresh ticket, and returns the ticket. Tickets long past
+    /// their time are forgotten first, and the oldest when there are too many.
+    pub(crate) fn mint(&mut self, record: TicketRecord, now: SystemTime) -> String {
         while let Some(oldest) = self.minted.front() {
-            let full = self.by_text.len() >= self.cap;
+            let full = self.by_key.len() >= self.cap;
             if !full
                 && self
-                    .by_text
+                    .by_key
                     .get(oldest)
                     .is_some_and(|t| !t.is_forgotten(now))
             {
                 break;
             }
-            self.by_text.remove(oldest);
+            self.by_key.remove(oldest);
             self.minted.pop_front();
         }
-        let ticket = random_hex(32);
+        let key = random_bytes();
+        let ticket = hex(&key);
         crate::model::audit::record("ticket", &ticket);
         if let SharedPhone::Given(phone) = &record.phone {
             crate::model::audit::record("phone", phone);
         }
-        if let Ok(text) = Text::try_from(ticket.as_bytes()) {
-            self.by_text.insert(text, record);
-            self.minted.push_back(text);
-        }
+        self.by_key.insert(key, record);
+        self.minted.push_back(key);
         ticket
     }
 
     pub(crate) fn get_mut(&mut self, ticket: &str) -> Option<&mut TicketRecord> {
-        self.by_text
-            .get_mut(&Text::try_from(ticket.as_bytes()).ok()?)
+        self.by_key.get_mut(&from_hex(ticket)?)
     }
 
     pub(crate) fn counts(&self, now: SystemTime) -> TicketCounts {
         let mut counts = TicketCounts::default();
-        for ticket in self.by_text.values() {
+        for ticket in self.by_key.values() {
             match (ticket.used, ticket.is_expired(now)) {
                 (true, _) => counts.used += 1,
                 (false, true) => counts.expired += 1,
@@ -123,7 +118,7 @@ impl Tickets {
     }
 
     pub(crate) fn clear(&mut self) {
-        self.by_text.clear();
+        self.by_key.clear();
         self.minted.clear();
     }
 }
