@@ -42,6 +42,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonObject<T> {
                 path => ApiError::invalid_body(format!("`{}`: {why}", shown(path, 64))),
             }
         };
+        // The path to a field at fault is tracked only to say why a body is refused.
+        if let Ok(value) = serde_json::from_slice(&body) {
+            return Ok(Self(value));
+        }
         let mut reader = serde_json::Deserializer::from_slice(&body);
         let value = serde_path_to_error::deserialize(&mut reader)
             .map_err(|error| refused(error.path().to_string(), error.into_inner()))?;

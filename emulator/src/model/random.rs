@@ -43,13 +43,18 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// The `N` bytes `text` is the lowercase hex of; `None` for any other text.
 pub(crate) fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let lowercase_hex = |b: u8| matches!(b, b'0'..=b'9' | b'a'..=b'f');
-    if text.len() != 2 * N || !text.bytes().all(lowercase_hex) {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    if text.len() != 2 * N {
         return None;
     }
     let mut bytes = [0u8; N];
     for (byte, pair) in bytes.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
-        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        let [high, low] = pair else { return None };
+        *byte = digit(*high)? << 4 | digit(*low)?;
     }
     Some(bytes)
 }

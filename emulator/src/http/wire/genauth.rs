@@ -128,7 +128,7 @@ impl<'a> UserObject<'a> {
 }
 
 /// More than a user object takes, for its answer's buffer.
-const USER_OBJECT_BYTES: usize = 4096;
+const USER_OBJECT_BYTES: usize = 2048;
 
 /// The answer to a successful exchange, in `shape`.
 pub(crate) fn user_answer(
