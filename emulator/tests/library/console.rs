@@ -240,14 +240,7 @@ async fn a_new_user_with_a_nickname_and_the_phone_only_when_asked() {
         (user.nickname.as_deref(), user.phone.as_deref()),
         (Some("小明"), Some("13900001111"))
     );
-    let (_, users) = json(
-        http()
-            .get(url(&emulator, "/__emulator/users"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, users) = get(&emulator, "/__emulator/users").await;
     assert_eq!(
         (&users[2]["nickname"], &users[2]["phone"]),
         (&json!("小明"), &Value::Null)
@@ -423,14 +416,7 @@ async fn the_dashboard_and_the_journal_show_a_login_that_just_happened() {
     );
 
     // The dashboard's own request is not journalled: the exchange is the latest.
-    let (_, journal) = json(
-        http()
-            .get(url(&emulator, "/__emulator/journal?limit=3"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, journal) = get(&emulator, "/__emulator/journal?limit=3").await;
     assert_eq!(journal.as_array().unwrap().len(), 3);
     assert_eq!(
         journal[1]["path"],
@@ -455,14 +441,7 @@ async fn the_dashboard_and_the_journal_show_a_login_that_just_happened() {
         .send()
         .await
         .unwrap();
-    let (_, journal) = json(
-        http()
-            .get(url(&emulator, "/__emulator/journal?limit=2"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, journal) = get(&emulator, "/__emulator/journal?limit=2").await;
     assert_eq!(
         (&journal[0]["code"], &journal[0]["path"]),
         (
@@ -472,14 +451,7 @@ async fn the_dashboard_and_the_journal_show_a_login_that_just_happened() {
     );
     assert_eq!(journal[1]["code"], codes::TICKET_UNKNOWN);
     for bad in ["0", "x", "10001", "1&limit=2"] {
-        let reply = json(
-            http()
-                .get(url(&emulator, &format!("/__emulator/journal?limit={bad}")))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let reply = get(&emulator, &format!("/__emulator/journal?limit={bad}")).await;
         assert_error(&reply, 400, codes::INVALID_BODY);
     }
 }
@@ -562,14 +534,7 @@ async fn users_can_be_added_and_a_reset_starts_over() {
         post(&emulator, "/__emulator/reset", &json!({})).await.0,
         204
     );
-    let (_, users) = json(
-        http()
-            .get(url(&emulator, "/__emulator/users"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, users) = get(&emulator, "/__emulator/users").await;
     assert_eq!(users.as_array().unwrap().len(), 2, "{users}");
     // The ticket minted before is forgotten; the journal starts over.
     assert_error(

@@ -234,11 +234,7 @@ async fn every_exchange_error_with_its_status_and_code() {
             codes::NOT_FOUND,
         );
     }
-    assert_error(
-        &json(http().get(url(&emulator, &path)).send().await.unwrap()).await,
-        405,
-        codes::METHOD_NOT_ALLOWED,
-    );
+    assert_error(&get(&emulator, &path).await, 405, codes::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]
@@ -491,14 +487,7 @@ async fn the_journal_records_each_request_without_showing_it() {
     ] {
         post(&emulator, &path, &json!({})).await;
     }
-    let (_, shown) = json(
-        http()
-            .get(url(&emulator, "/__emulator/journal?limit=3"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, shown) = get(&emulator, "/__emulator/journal?limit=3").await;
     let paths: Vec<&str> = shown
         .as_array()
         .unwrap()
