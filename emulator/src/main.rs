@@ -13,9 +13,17 @@ use mini_program_login_emulator::Emulator;
     reason = "a command-line program talks on stdout and stderr"
 )]
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    // An argument that is not Unicode is refused, not read with a replacement
+    // character: it may be the secret, which would then not be the one meant.
+    let Ok(args) = std::env::args_os()
+        .map(|a| a.into_string())
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        eprintln!(
+            "error: an argument is not valid Unicode (it is not repeated: it may be a secret)"
+        );
+        return ExitCode::from(2);
+    };
     let cli::Parsed {
         builder,
         listen,

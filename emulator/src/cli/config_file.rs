@@ -137,9 +137,12 @@ impl ConfigFile {
         let file: Self = toml::from_str(&text).map_err(|error| {
             let line = error.span().map(|span| line_of(span.start));
             let at = line.map_or_else(String::new, |l| format!(" line {l}:"));
+            // A line giving a secret (`secret`, `token_secret`), not one naming a
+            // variable or a setting (`secret_env`, `needs_secret`).
+            let key = |l: &str| l.split('=').next().unwrap_or_default().trim().to_ascii_lowercase();
             let on_a_secret = line
                 .and_then(|l| text.lines().nth(l - 1))
-                .is_some_and(|l| l.to_ascii_lowercase().contains("secret"));
+                .is_some_and(|l| matches!(key(l).as_str(), "secret" | "token_secret"));
             if on_a_secret {
                 return format!(
                     "--config {shown}:{at} this line could not be read (it is not repeated: it may hold a secret)"

@@ -18,10 +18,7 @@ mod config_file;
 mod secret;
 
 use config_file::ConfigFile;
-use secret::{checked_secret, without_secrets};
-
-/// The variable the pools' secret is read from without `--secret` or `--no-secret`.
-const SECRET_VARIABLE: &str = "GENAUTH_POOL_SECRET";
+use secret::{SECRET_VARIABLE, checked_secret, without_secrets};
 
 /// A local GenAuth ticket exchange and Mini Login, for apps and backends in
 /// development.
@@ -70,7 +67,8 @@ struct Cli {
     #[arg(long, value_enum, value_name = "SHAPE", default_value_t = Shape::Raw)]
     shape: Shape,
 
-    /// How errors are answered.
+    /// How the exchange's errors are answered (the emulator's own routes answer
+    /// theirs in the default shape).
     #[arg(long, value_enum, value_name = "SHAPE", default_value_t = ErrorShapeArg::ApiCode)]
     error_shape: ErrorShapeArg,
 
@@ -135,7 +133,9 @@ fn address(text: &str) -> Result<SocketAddr, String> {
         text.to_socket_addrs()
             .ok()
             .and_then(|mut addresses| addresses.next())
-            .ok_or_else(|| "give an address and port such as 127.0.0.1:8787".to_owned())
+            .ok_or_else(|| {
+                "give an address and port such as 127.0.0.1:8787, or a host name that resolves and a port".to_owned()
+            })
     })
 }
 

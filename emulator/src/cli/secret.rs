@@ -4,10 +4,13 @@
 use clap::Command;
 use clap::error::ErrorKind;
 
+/// The variable the pools' secret is read from without `--secret` or `--no-secret`.
+pub(super) const SECRET_VARIABLE: &str = "GENAUTH_POOL_SECRET";
+
 /// The arguments of `args` that may be a secret: the value of `--secret`, a value
-/// given to a flag that takes none (`--no-secret=…`), a word that is no flag's value
-/// (a secret typed without quotes) and a flag that does not exist (a secret mistyped
-/// as one). Every other value is shown as given: it is not a secret.
+/// given to a flag that takes none (`--no-secret=…`) or to one that does not exist
+/// (`--secert=…`), and a word that is no flag's value (a secret typed without quotes).
+/// Every other value is shown as given: it is not a secret.
 fn secret_arguments<'a>(args: &'a [String], command: &Command) -> Vec<&'a str> {
     let takes_value = |name: &str| {
         command
@@ -36,16 +39,21 @@ fn secret_arguments<'a>(args: &'a [String], command: &Command) -> Vec<&'a str> {
             (Some(true), Some(value)) if name == "secret" => secrets.push(value),
             (Some(false), Some(value)) => secrets.push(value),
             (Some(_), _) => {}
-            (None, _) => secrets.push(arg.as_str()),
+            (None, value) => secrets.extend(value),
         }
     }
     secrets.retain(|s| !s.is_empty());
     secrets
 }
 
-/// `text` with each argument of `command`'s line `args` that may be a secret replaced.
+/// `text` with each argument of `command`'s line `args` that may be a secret replaced,
+/// and the secret of [`SECRET_VARIABLE`] wherever it is.
 pub(super) fn without_secrets(mut text: String, args: &[String], command: &Command) -> String {
-    for secret in secret_arguments(args, command) {
+    let from_environment = std::env::var(SECRET_VARIABLE).ok();
+    for secret in secret_arguments(args, command)
+        .into_iter()
+        .chain(from_environment.as_deref())
+    {
         text = text.replace(&format!("'{secret}'"), "'[not shown]'");
         if secret.len() >= 4 {
             text = text.replace(secret, "[not shown]");

@@ -15,14 +15,23 @@ pub(crate) fn host_problem(request: &Request) -> Option<&'static str> {
         (None, None) if request.version() == Version::HTTP_11 => {
             Some("an HTTP/1.1 request needs a Host header")
         }
-        (Some(host), None)
-            if !host.is_empty()
-                && host
-                    .to_str()
-                    .map_or(true, |h| h.parse::<Authority>().is_err()) =>
-        {
+        (Some(host), None) if !host.is_empty() && !is_host_and_port(host.as_bytes()) => {
             Some("the Host header is not a host and port")
         }
         _ => None,
     }
+}
+
+/// A host, and a port of digits if any; no credentials.
+fn is_host_and_port(host: &[u8]) -> bool {
+    let authority = std::str::from_utf8(host)
+        .ok()
+        .and_then(|h| h.parse::<Authority>().ok());
+    authority.is_some_and(|authority| {
+        let port = authority
+            .port()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        !authority.as_str().contains('@') && port.bytes().all(|b| b.is_ascii_digit())
+    })
 }

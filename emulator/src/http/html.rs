@@ -101,7 +101,7 @@ pub(crate) fn mini_login_page(
                     }
                     @if launch.get_phone {
                         p { label { "Phone number to share" br;
-                            input type="tel" name="phone" maxlength="32" placeholder="the user's own, if left empty";
+                            input type="tel" name="phone" maxlength="64" placeholder="the user's own, if left empty";
                         } }
                     }
                     button.approve name="outcome" value="approve" { "Allow · 允许" }

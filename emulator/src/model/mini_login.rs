@@ -73,8 +73,9 @@ pub enum Outcome {
 }
 
 /// What the simulated user does in Mini Login. Over HTTP, the fields `outcome`,
-/// `phone` and `user` of a [`MiniLoginRequest`](crate::MiniLoginRequest).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `phone` and `user` of a [`MiniLoginRequest`](crate::MiniLoginRequest). `Debug`
+/// shows whether a phone number is shared, not the number.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UserChoice {
     pub(crate) outcome: Outcome,
     pub(crate) phone: Option<String>,
@@ -115,6 +116,16 @@ impl UserChoice {
     /// What the user decides.
     pub fn outcome(&self) -> Outcome {
         self.outcome
+    }
+}
+
+impl fmt::Debug for UserChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserChoice")
+            .field("outcome", &self.outcome)
+            .field("shares_phone", &self.phone.is_some())
+            .field("user", &self.user)
+            .finish()
     }
 }
 

@@ -65,7 +65,7 @@ impl WechatUser {
         let invalid = |field, rule| Err(InvalidField { field, rule });
         // `new` is the page's word for a new user.
         if !is_id(&self.openid) || self.openid == "new" {
-            invalid("openid", Rule::Id)
+            invalid("openid", Rule::OpenId)
         } else if !is_nickname(&self.nickname) {
             invalid("nickname", Rule::Nickname)
         } else if self.unionid.as_deref().is_some_and(|id| !is_id(id)) {
@@ -120,6 +120,7 @@ impl InvalidField {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Rule {
+    OpenId,
     Id,
     Nickname,
     Phone,
@@ -130,23 +131,28 @@ impl fmt::Display for InvalidField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "`{}` must be ", self.field)?;
         match self.rule {
-            Rule::Id => write!(
+            Rule::Id | Rule::OpenId => write!(
                 f,
                 "1 to {MAX_FIELD_CHARS} letters, digits, `-` or `_`, as WeChat's ids are"
-            ),
+            )?,
             Rule::Nickname => write!(
                 f,
-                "1 to {MAX_FIELD_CHARS} characters, without control or invisible characters (an emoji's joiner is fine)"
-            ),
+                "1 to {MAX_FIELD_CHARS} characters, not all spaces, without control or invisible characters or other whitespace (an emoji's joiner is fine)"
+            )?,
             Rule::Phone => write!(
                 f,
                 "a phone number: digits, with spaces, `+`, `-`, `.` or parentheses, at most {MAX_FIELD_CHARS} characters"
-            ),
+            )?,
             Rule::Url => write!(
                 f,
-                "an http or https URL of at most {MAX_URL_CHARS} characters, without spaces or control characters"
-            ),
+                "an http or https URL (a host, a port of 1 to 65535 if any, no credentials) of at most {MAX_URL_CHARS} characters"
+            )?,
         }
+        // `new` is the browser page's word for a new user.
+        if self.rule == Rule::OpenId {
+            f.write_str(", and not `new`")?;
+        }
+        Ok(())
     }
 }
 
@@ -175,14 +181,21 @@ fn is_nickname(name: &str) -> bool {
         .chars()
         .filter(|c| !matches!(c, '\u{200D}' | '\u{FE0F}'));
     (1..=MAX_FIELD_CHARS).contains(&count)
-        && seen.clone().next().is_some()
-        && !seen.any(|c| c.is_control() || is_invisible(c))
+        && seen.clone().any(|c| c != ' ')
+        && !seen.any(|c| c.is_control() || is_invisible(c) || (c.is_whitespace() && c != ' '))
 }
 
 fn is_url(url: &str) -> bool {
-    (url.starts_with("https://") || url.starts_with("http://"))
+    let Ok(uri) = url.parse::<axum::http::Uri>() else {
+        return false;
+    };
+    let scheme = uri.scheme_str().map(str::to_ascii_lowercase);
+    let port_ok = uri
+        .authority()
+        .is_some_and(|a| a.port().is_none_or(|_| a.port_u16().is_some_and(|p| p > 0)));
+    matches!(scheme.as_deref(), Some("http" | "https"))
+        && uri.host().is_some_and(|host| !host.is_empty())
+        && port_ok
+        && !uri.authority().is_some_and(|a| a.as_str().contains('@'))
         && url.chars().count() <= MAX_URL_CHARS
-        && !url
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
 }

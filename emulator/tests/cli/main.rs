@@ -258,6 +258,16 @@ fn a_config_file_serves_each_pool_as_it_says() {
             "unknown field `colour`",
         ),
         (
+            format!("[[pool]]\nid = \"{POOL}\"\nneeds_secret = \"false\"\n"),
+            "line 3: invalid type: string \"…\", expected a boolean",
+        ),
+        (
+            format!(
+                "[[pool]]\nid = \"{POOL}\"\nneeds_secret = false\n[[user]]\nopenid = \"a\"\nnickname = \"A\"\navatar_url = \"http://\"\n"
+            ),
+            "`avatar_url` must be an http or https URL",
+        ),
+        (
             "[[pool]]\nid = \"5E4C\"\nneeds_secret = false\n".to_owned(),
             "line 2",
         ),
@@ -358,7 +368,7 @@ fn mistakes_say_what_to_write_and_show_every_value_but_a_secret() {
             ],
             "cannot be used multiple times",
         ),
-        (&["--frobnicate"], "unexpected argument"),
+        (&["--frobnicate"], "unexpected argument '--frobnicate'"),
         (
             &[
                 "--pool",
@@ -410,7 +420,7 @@ fn mistakes_say_what_to_write_and_show_every_value_but_a_secret() {
         &["--pool", POOL, "--secret", " hunter2 "],
         // A value given to --no-secret, a secret typed as a flag, a stray word.
         &["--pool", POOL, "--no-secret=hunter2"],
-        &["--pool", POOL, "--hunter2"],
+        &["--pool", POOL, "--secert=hunter2"],
         &["--pool", POOL, "--no-secret", "hunter2"],
         &[
             "--pool",
@@ -434,6 +444,31 @@ fn mistakes_say_what_to_write_and_show_every_value_but_a_secret() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("GENAUTH_POOL_SECRET") && !stderr.contains(SECRET),
+        "{stderr}"
+    );
+    // The secret in the environment is not repeated either, wherever it was typed.
+    let output = command()
+        .args(["--pool", POOL, "--listen", "hunter2"])
+        .env("GENAUTH_POOL_SECRET", "hunter2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--listen") && !stderr.contains("hunter2"),
+        "{stderr}"
+    );
+    // An argument that is not Unicode is refused, not read as something else.
+    use std::os::unix::ffi::OsStrExt as _;
+    let not_unicode = std::ffi::OsStr::from_bytes(b"hunter2\xff");
+    let output = command()
+        .args(["--pool", POOL, "--secret"])
+        .arg(not_unicode)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("not valid Unicode") && !stderr.contains("hunter2"),
         "{stderr}"
     );
     // A secret may start with `-`.

@@ -516,6 +516,13 @@ async fn users_can_be_added_and_a_reset_starts_over() {
             json!({"nickname": "x", "phone": "abc"}),
             "`phone` must be a phone number",
         ),
+        (json!({"nickname": "x", "openid": "new"}), "and not `new`"),
+        (json!({"nickname": "   "}), "not all spaces"),
+        (json!({"nickname": "a\u{2028}b"}), "other whitespace"),
+        (
+            json!({"nickname": "x", "phone": 13800138000_u64}),
+            "invalid type: integer `…`",
+        ),
         (
             json!({"nickname": "x", "phone": "<script>"}),
             "`phone` must be a phone number",
@@ -582,6 +589,25 @@ async fn a_web_page_elsewhere_can_neither_rebind_nor_change_anything() {
             .0,
         403
     );
+    // A browser at an address or a local name is served; at any other name, refused.
+    for (host, status) in [
+        ("127.0.0.1:8787", 200),
+        ("localhost:8787", 200),
+        ("[::1]:8787", 200),
+        ("10.0.2.2:8787", 200),
+        ("my-mac.local:8787", 200),
+        ("app.localhost", 200),
+        ("192.168.1.4", 200),
+        ("evil.example", 403),
+        ("localhost.evil.example", 403),
+        ("127.0.0.1.nip.io:8787", 403),
+    ] {
+        assert_eq!(
+            get(&[("host", host), ("user-agent", agent)]).await.0,
+            status,
+            "{host}"
+        );
+    }
     // A program (a backend in another container, by its service name) is served.
     assert_eq!(get(&[("host", "emulator:8787")]).await.0, 200);
     // Another site posting, as a form or a no-cors fetch would: refused.

@@ -113,6 +113,14 @@ async fn a_request_has_one_host_as_rfc_9112_asks() {
             "GET /__emulator/health HTTP/1.1\r\nhost: a b\r\nconnection: close\r\n\r\n",
             400,
         ),
+        (
+            "GET /__emulator/health HTTP/1.1\r\nhost: u@a\r\nconnection: close\r\n\r\n",
+            400,
+        ),
+        (
+            "GET /__emulator/health HTTP/1.1\r\nhost: a:+1\r\nconnection: close\r\n\r\n",
+            400,
+        ),
         ("GET /__emulator/health HTTP/1.0\r\n\r\n", 200),
         (
             "GET /__emulator/health HTTP/1.1\r\nhost: emulator:8787\r\nconnection: close\r\n\r\n",
@@ -277,4 +285,44 @@ async fn a_burst_of_half_sent_bodies_stays_within_the_bound() {
         .count();
     assert!(open <= 64 + 2, "{open} of {count} connections still open");
     a_new_client_is_served(&emulator).await;
+}
+
+#[tokio::test]
+async fn the_journal_keeps_the_latest_requests_within_its_bounds() {
+    use mini_program_login_emulator::limits::{
+        JOURNAL_BODY_BYTES, JOURNAL_BYTES, JOURNAL_CAPACITY,
+    };
+    let emulator = start().await;
+    let client = http();
+    // Bodies of 8 KiB, 4 KiB of each kept: the byte bound is reached first.
+    let users = url(&emulator, "/__emulator/users");
+    let body = vec![b' '; 8 * 1024];
+    for _ in 0..JOURNAL_BYTES / JOURNAL_BODY_BYTES + 50 {
+        client
+            .post(&users)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+    }
+    // Each entry holds its kept body, its path and its content type.
+    let entry = JOURNAL_BODY_BYTES + "/__emulator/users".len() + "application/json".len();
+    let journal = emulator.journal();
+    assert_eq!(journal.len(), JOURNAL_BYTES / entry);
+    assert!(
+        journal
+            .iter()
+            .all(|e| e.body.len() == JOURNAL_BODY_BYTES && e.body_len == 8 * 1024)
+    );
+    // Small requests: the count bound, the oldest going first.
+    let health = url(&emulator, "/__emulator/health");
+    for n in 0..JOURNAL_CAPACITY + 5 {
+        client.get(format!("{health}?n={n}")).send().await.unwrap();
+    }
+    let journal = emulator.journal();
+    assert_eq!(journal.len(), JOURNAL_CAPACITY);
+    assert_eq!(journal[0].query.as_deref(), Some("n=5"));
+    emulator.clear_journal();
+    assert!(emulator.journal().is_empty());
 }

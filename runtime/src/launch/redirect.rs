@@ -33,7 +33,7 @@ impl fmt::Display for InvalidRedirectUri {
                 "`redirect_uri` must be your app's own URL (myapp://login, com.example.app:/login) or an http or https URL on a loopback address (http://127.0.0.1:9000/callback), in ASCII, at most 2048 characters"
             }
             Self::Scheme => {
-                "`redirect_uri` must use your app's own scheme: schemes that run or read something (javascript, data, file), and those of the web, the system or other apps (intent, ws, ftp, mailto, tel, sms, chrome, ...), are refused"
+                "`redirect_uri` must use your app's own scheme: schemes that run or read something (javascript, data, file), and those of the web, a browser, the system or other apps (intent, ws, ftp, mailto, tel, sms, googlechrome, firefox, ...), are refused"
             }
             Self::NotLoopback => {
                 "an http or https `redirect_uri` must be on a loopback address (127.0.0.1, [::1], localhost) with a port from 1 to 65535 and no credentials: the ticket goes nowhere else"
@@ -176,13 +176,32 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), InvalidRedirectUri> {
         }
         _ if NOT_AN_APPS.contains(&scheme.as_str())
             || scheme.contains("script")
-            || scheme.starts_with("x-apple") =>
+            || scheme.starts_with("x-apple")
+            || scheme.contains("http")
+            || BROWSERS.iter().any(|browser| scheme.starts_with(browser)) =>
         {
             Err(InvalidRedirectUri::Scheme)
         }
         _ => Ok(()),
     }
 }
+
+/// How a browser's own schemes start (`googlechrome://`, `microsoft-edge-https://`,
+/// `firefox://open-url?url=…`, `x-safari-https://`, `brave://…`): each opens a web
+/// page, which would take the ticket to any site. So does any scheme holding `http`.
+const BROWSERS: &[&str] = &[
+    "googlechrome",
+    "microsoft-edge",
+    "firefox",
+    "opera",
+    "brave",
+    "x-safari",
+    "safari",
+    "x-web-search",
+    "duckduckgo",
+    "vivaldi",
+    "samsunginternet",
+];
 
 /// Whether `host[:port]` names this machine, with a usable port if one is given.
 fn is_loopback(authority: &str) -> bool {
@@ -247,6 +266,14 @@ mod tests {
             ("chrome://settings", Scheme),
             ("x-javascript:alert(1)", Scheme),
             ("jar:http://evil.com!/", Scheme),
+            ("googlechrome://evil.example/cb", Scheme),
+            ("googlechromes://evil.example/cb", Scheme),
+            ("microsoft-edge-https://evil.example/", Scheme),
+            ("firefox://open-url?url=https://evil.example", Scheme),
+            ("opera-https://evil.example", Scheme),
+            ("brave://open-url?url=https://evil.example", Scheme),
+            ("x-safari-https://evil.example/", Scheme),
+            ("x-web-search://evil", Scheme),
             ("http://evil.example/cb", NotLoopback),
             ("http://127.0.0.1.evil.com/cb", NotLoopback),
             ("http://user@127.0.0.1/cb", NotLoopback),

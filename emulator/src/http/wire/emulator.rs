@@ -13,8 +13,9 @@ use crate::paths::shown_path;
 use super::millis;
 
 /// The body of `POST /__emulator/mini-login`: a launch, and what the simulated user
-/// does with it. Answered with a [`MiniLoginResult`](crate::MiniLoginResult).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// does with it. Answered with a [`MiniLoginResult`](crate::MiniLoginResult). `Debug`
+/// shows the choice as [`UserChoice`]'s does, without the phone number.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 // A field it does not know is refused: `UserName` for `userName` would otherwise skip
 // the check it asks for.
 #[serde(deny_unknown_fields)]
@@ -64,6 +65,16 @@ impl MiniLoginRequest {
             phone: self.phone.clone(),
             user: self.user.clone(),
         }
+    }
+}
+
+impl std::fmt::Debug for MiniLoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MiniLoginRequest")
+            .field("path", &self.path)
+            .field("choice", &self.choice())
+            .field("user_name", &self.user_name)
+            .finish()
     }
 }
 
@@ -134,7 +145,7 @@ impl From<NewUser> for WechatUser {
 /// it), since a client may put anything in a path.
 #[derive(Serialize)]
 pub(crate) struct JournalJson<'a> {
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "super::millis_utc")]
     at: OffsetDateTime,
     method: &'a str,
     path: std::borrow::Cow<'a, str>,

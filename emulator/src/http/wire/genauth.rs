@@ -48,11 +48,11 @@ struct UserObject<'a> {
     metadata: &'a str,
     #[serde(rename = "lastIP")]
     last_ip: &'a str,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "super::millis_utc")]
     last_login: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "super::millis_utc")]
     signed_up: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "super::millis_utc")]
     token_expired_at: OffsetDateTime,
     token: &'a str,
     user_pool_id: &'a str,

@@ -12,6 +12,13 @@ use time::OffsetDateTime;
 /// 9999-12-31T23:59:59.999Z.
 const LATEST_MILLIS: u128 = 253_402_300_799_999;
 
+// A time as GenAuth writes it: `2020-02-26T03:36:59.927Z`, always three digits.
+time::serde::format_description!(
+    pub(crate) millis_utc,
+    OffsetDateTime,
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+);
+
 /// A time as GenAuth writes it: UTC, to the millisecond; a manual clock moved past the
 /// year 9999 writes that year's last millisecond.
 pub(crate) fn millis(at: SystemTime) -> OffsetDateTime {
