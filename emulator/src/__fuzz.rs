@@ -23,6 +23,7 @@ pub const SECRET: &str = "fuzz-secret";
 /// A fresh emulator with one pool and the default users, on a manual clock.
 pub struct State {
     emulator: Arc<Emulator>,
+    app: axum::Router,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -37,8 +38,11 @@ impl State {
             .enable_time()
             .build()
             .ok()?;
+        let emulator = Arc::new(emulator);
+        let app = crate::http::app(Arc::clone(&emulator), Duration::from_secs(5), false);
         Some(Self {
-            emulator: Arc::new(emulator),
+            emulator,
+            app,
             runtime,
         })
     }
@@ -108,7 +112,7 @@ impl State {
         content_type: &str,
         body: Vec<u8>,
     ) -> (u16, Option<String>, String) {
-        let mut app = crate::http::app(Arc::clone(&self.emulator), Duration::from_secs(5), false);
+        let mut app = self.app.clone();
         let Ok(request) = Request::builder()
             .method(method)
             .uri(uri)
