@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::codes;
-use crate::http::extract::JsonObject;
+use crate::http::extract::{JsonObject, expecting};
 use crate::http::reply::method_not_allowed;
 use crate::http::wire::emulator::{Health, MINI_LOGIN_REQUEST, MiniLoginRequest};
 use crate::http::wire::genauth::Jwks;
@@ -33,12 +33,7 @@ async fn mini_login(
     State(state): State<Arc<Emulator>>,
     request: Result<JsonObject<MiniLoginRequest>, ApiError>,
 ) -> Result<Json<MiniLoginResult>, ApiError> {
-    let JsonObject(request) = request.map_err(|mut error| {
-        if error.code == codes::INVALID_BODY {
-            error.message = format!("{}; expected {MINI_LOGIN_REQUEST}", error.message);
-        }
-        error
-    })?;
+    let JsonObject(request) = request.map_err(|error| expecting(error, MINI_LOGIN_REQUEST))?;
     let choice = request.choice();
     let user_name = request.user_name.as_deref();
     Ok(Json(state.mini_login(

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use mini_program_login::__protocol::{SHOWN_CHARS, shown};
 
 use crate::codes;
-use crate::http::extract::JsonObject;
+use crate::http::extract::{JsonObject, expecting};
 use crate::http::reply::method_not_allowed;
 use crate::http::wire::emulator::{JournalJson, JournalQuery, NEW_USER, NewUser, UserJson};
 use crate::limits::JOURNAL_CAPACITY;
@@ -46,12 +46,7 @@ async fn add_user(
     State(state): State<Arc<Emulator>>,
     new: Result<JsonObject<NewUser>, ApiError>,
 ) -> Result<Response, ApiError> {
-    let JsonObject(new) = new.map_err(|mut error| {
-        if error.code == codes::INVALID_BODY {
-            error.message = format!("{}; expected {NEW_USER}", error.message);
-        }
-        error
-    })?;
+    let JsonObject(new) = new.map_err(|error| expecting(error, NEW_USER))?;
     let user = WechatUser::from(new);
     match state.add_user(user.clone()) {
         Ok(()) => Ok((StatusCode::CREATED, Json(UserJson::from(&user))).into_response()),

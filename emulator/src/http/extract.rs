@@ -7,6 +7,7 @@ use axum::http::header;
 use mini_program_login::__protocol::{SHOWN_CHARS, shown};
 use serde::de::DeserializeOwned;
 
+use crate::codes;
 use crate::http::reply::unsupported_media_type;
 use crate::model::error::ApiError;
 
@@ -52,6 +53,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonObject<T> {
         reader.end().map_err(|error| refused(".".into(), error))?;
         Ok(Self(value))
     }
+}
+
+/// `error`, saying what to send when it is about the body's form.
+pub(crate) fn expecting(mut error: ApiError, form: &str) -> ApiError {
+    if error.code == codes::INVALID_BODY {
+        error.message = format!("{}; expected {form}", error.message);
+    }
+    error
 }
 
 /// serde's words without a number they quote from the body (`integer `13800138000``: a

@@ -92,9 +92,9 @@ async fn submit(
     match form.user.as_deref() {
         Some("new") if outcome == Outcome::Approve => {
             let nickname = form.nickname.unwrap_or_default();
-            let openid = format!("oEmu{}", random_hex(12));
+            let openid = format!("oEmu{}", random_hex::<12>());
             let user = WechatUser::new(openid.clone(), nickname.trim())
-                .unionid(format!("uEmu{}", random_hex(12)));
+                .unionid(format!("uEmu{}", random_hex::<12>()));
             match state.add_user(user) {
                 Ok(()) => choice = choice.user(openid),
                 Err(error) => return bad_page(&error.to_string()),

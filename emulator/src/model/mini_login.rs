@@ -171,7 +171,7 @@ impl MiniLogin<'_> {
             ttl,
             get_phone,
             ..
-        } = match self.check(user_name, path) {
+        } = match check(self.pools, user_name, path) {
             Ok(accepted) => accepted,
             Err(Refusal { code, message }) => return refusal(code, &message),
         };
@@ -217,67 +217,71 @@ impl MiniLogin<'_> {
             ticket: Some(ticket),
         }
     }
+}
 
-    /// What Mini Login reads from a launch it accepts, or its refusal.
-    pub(crate) fn check(&self, user_name: Option<&str>, path: &str) -> Result<Accepted, Refusal> {
-        let bad = |message: String| Refusal {
-            code: REFUSED_CODE,
-            message,
-        };
-        let not_found = || Refusal {
-            code: 404,
-            message: "user pool not found".to_owned(),
-        };
-        let launch = read_launch_path(path).map_err(|error| match error {
-            LaunchPathError::Pool(_) => not_found(),
-            other => bad(other.to_string()),
-        })?;
-        let pool = self.pools.get(&launch.pool).ok_or_else(not_found)?;
-        let user_name = user_name.map(OriginalId::parse).transpose().map_err(|_| {
-            bad("userName is not a mini program's original id (gh_ and 12 hex digits)".into())
-        })?;
-        // Without the app's userName, the mini program opened is the one the launch
-        // names: the pool's own copy for useSelfWxapp=1.
-        let opened = user_name.or(if launch.own {
-            pool.own_mini_program
-        } else {
-            None
-        });
-        let opened = mini_program_opened(launch.own, opened, &launch.page).map_err(|mismatch| {
-            bad(match mismatch {
-                MismatchedMiniProgram::OwnWithoutUserName => {
-                    "useSelfWxapp=1 but this user pool has no mini program of its own".to_owned()
-                }
-                MismatchedMiniProgram::OwnIsTheVendors => format!(
-                    "useSelfWxapp=1 opens your own copy of Mini Login, not the vendor's {}",
-                    OriginalId::MINI_LOGIN
-                ),
-                MismatchedMiniProgram::UserNameWithVendors(id) => format!(
-                    "the launch opens {id} but useSelfWxapp=0 means {}",
-                    OriginalId::MINI_LOGIN
-                ),
-                MismatchedMiniProgram::PageWithVendors(page) => {
-                    let page: String = page.as_str().chars().take(SHOWN_PAGE_CHARS).collect();
-                    format!("Mini Login has no page {page}; it serves {DEFAULT_PAGE}")
-                }
-                other => other.to_string(),
-            })
-        })?;
-        if launch.own && pool.own_mini_program != Some(opened) {
-            return Err(bad(match pool.own_mini_program {
-                Some(registered) => format!(
-                    "the launch opens {opened} but this user pool's own mini program is {registered}"
-                ),
-                None => "useSelfWxapp=1 but this user pool has no mini program of its own".into(),
-            }));
-        }
-        Ok(Accepted {
-            pool: pool.id,
-            ttl: pool.ticket_ttl,
-            get_phone: launch.get_phone,
-            opened,
+/// What Mini Login reads from a launch it accepts for one of `pools`, or its refusal.
+pub(crate) fn check(
+    pools: &BTreeMap<PoolId, PoolConfig>,
+    user_name: Option<&str>,
+    path: &str,
+) -> Result<Accepted, Refusal> {
+    let bad = |message: String| Refusal {
+        code: REFUSED_CODE,
+        message,
+    };
+    let not_found = || Refusal {
+        code: 404,
+        message: "user pool not found".to_owned(),
+    };
+    let launch = read_launch_path(path).map_err(|error| match error {
+        LaunchPathError::Pool(_) => not_found(),
+        other => bad(other.to_string()),
+    })?;
+    let pool = pools.get(&launch.pool).ok_or_else(not_found)?;
+    let user_name = user_name.map(OriginalId::parse).transpose().map_err(|_| {
+        bad("userName is not a mini program's original id (gh_ and 12 hex digits)".into())
+    })?;
+    // Without the app's userName, the mini program opened is the one the launch
+    // names: the pool's own copy for useSelfWxapp=1.
+    let opened = user_name.or(if launch.own {
+        pool.own_mini_program
+    } else {
+        None
+    });
+    let opened = mini_program_opened(launch.own, opened, &launch.page).map_err(|mismatch| {
+        bad(match mismatch {
+            MismatchedMiniProgram::OwnWithoutUserName => {
+                "useSelfWxapp=1 but this user pool has no mini program of its own".to_owned()
+            }
+            MismatchedMiniProgram::OwnIsTheVendors => format!(
+                "useSelfWxapp=1 opens your own copy of Mini Login, not the vendor's {}",
+                OriginalId::MINI_LOGIN
+            ),
+            MismatchedMiniProgram::UserNameWithVendors(id) => format!(
+                "the launch opens {id} but useSelfWxapp=0 means {}",
+                OriginalId::MINI_LOGIN
+            ),
+            MismatchedMiniProgram::PageWithVendors(page) => {
+                let page: String = page.as_str().chars().take(SHOWN_PAGE_CHARS).collect();
+                format!("Mini Login has no page {page}; it serves {DEFAULT_PAGE}")
+            }
+            other => other.to_string(),
         })
+    })?;
+    if launch.own && pool.own_mini_program != Some(opened) {
+        return Err(bad(match pool.own_mini_program {
+            Some(registered) => format!(
+                "the launch opens {opened} but this user pool's own mini program is {registered}"
+            ),
+            None => "useSelfWxapp=1 but this user pool has no mini program of its own".into(),
+        }));
     }
+    Ok(Accepted {
+        pool: pool.id,
+        ttl: pool.ticket_ttl,
+        get_phone: launch.get_phone,
+        opened,
+    })
 }
 
 /// A launch Mini Login accepts.

@@ -22,14 +22,9 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-/// `bytes` random bytes as lowercase hex.
-pub(crate) fn random_hex(bytes: usize) -> String {
-    let mut text = String::with_capacity(2 * bytes);
-    for _ in 0..bytes.div_ceil(16) {
-        text.push_str(&hex(&random_bytes::<16>()));
-    }
-    text.truncate(2 * bytes);
-    text
+/// `N` random bytes as lowercase hex.
+pub(crate) fn random_hex<const N: usize>() -> String {
+    hex(&random_bytes::<N>())
 }
 
 /// `bytes` as lowercase hex.

@@ -12,7 +12,7 @@ use crate::model::clock::Clock;
 use crate::model::error::ApiError;
 use crate::model::exchange::{Exchange, Login};
 use crate::model::journal::Journal;
-use crate::model::mini_login::{Accepted, MiniLogin, MiniLoginResult, UserChoice};
+use crate::model::mini_login::{Accepted, MiniLogin, MiniLoginResult, UserChoice, check};
 use crate::model::pool::PoolConfig;
 use crate::model::tickets::{TicketCounts, Tickets};
 use crate::model::users::{AddError, Users};
@@ -134,16 +134,8 @@ impl State {
 
     /// What Mini Login's screen shows for a launch.
     pub(crate) fn screen(&self, user_name: Option<&str>, path: &str) -> Screen {
-        let inner = &mut *self.lock();
-        let mut unused = Tickets::new(0);
-        let launch = MiniLogin {
-            pools: &inner.pools,
-            users: &inner.users,
-            tickets: &mut unused,
-            now: self.clock.now(),
-        }
-        .check(user_name, path)
-        .map_err(|refusal| refusal.message);
+        let inner = self.lock();
+        let launch = check(&inner.pools, user_name, path).map_err(|refusal| refusal.message);
         let users = inner
             .users
             .with_logins()

@@ -37,7 +37,7 @@ pub(crate) fn rsa_key() -> Option<&'static RsaKey> {
         let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", pkcs8.as_ref().to_vec()));
         let public = pair.public_key();
         Some(RsaKey {
-            kid: format!("emulator-{}", random_hex(8)),
+            kid: format!("emulator-{}", random_hex::<8>()),
             encoding: EncodingKey::from_rsa_pem(pem.as_bytes()).ok()?,
             n: URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero()),
             e: URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero()),

@@ -123,7 +123,7 @@ impl Users {
     ) -> Option<(Arc<WechatUser>, &mut Account)> {
         let user = self.all.get_mut(index)?;
         let account = user.accounts.entry(pool).or_insert_with(|| Account {
-            id: random_hex(12).into(),
+            id: random_hex::<12>().into(),
             signed_up: now,
             logins: 0,
             token: Arc::default(),

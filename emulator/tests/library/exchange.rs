@@ -322,6 +322,8 @@ async fn injected_faults_as_a_client_sees_them() {
             .send()
     };
     let (second, fast) = (Duration::from_secs(5), Duration::from_millis(100));
+    // A fresh ticket exchanged within the second: the answer.
+    let fresh = || send(&mint(&emulator, POOL, false), second);
 
     // Latency past the client's timeout; under it, only a delay.
     emulator.inject(Fault::Latency(Duration::from_millis(800)));
@@ -332,13 +334,7 @@ async fn injected_faults_as_a_client_sees_them() {
             .is_timeout()
     );
     emulator.inject(Fault::Latency(Duration::from_millis(50)));
-    assert_eq!(
-        send(&mint(&emulator, POOL, false), second)
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(fresh().await.unwrap().status(), 200);
 
     // A proxy's 5xx page, leaving the ticket usable.
     emulator.inject(Fault::Status(502));
@@ -356,24 +352,14 @@ async fn injected_faults_as_a_client_sees_them() {
 
     // A malformed body; one cut off mid-way; one too large for a client's cap.
     emulator.inject(Fault::MalformedBody);
-    let text = send(&mint(&emulator, POOL, false), second)
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = fresh().await.unwrap().text().await.unwrap();
     assert!(serde_json::from_str::<Value>(&text).is_err());
     emulator.inject(Fault::CloseConnection);
-    let response = send(&mint(&emulator, POOL, false), second).await.unwrap();
+    let response = fresh().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.bytes().await.is_err());
     emulator.inject(Fault::OversizedBody(2 * 1024 * 1024));
-    let body = send(&mint(&emulator, POOL, false), second)
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let body = fresh().await.unwrap().bytes().await.unwrap();
     assert!(body.len() > 2 * 1024 * 1024);
 
     // Faults come in the number injected, then stop.
@@ -381,22 +367,10 @@ async fn injected_faults_as_a_client_sees_them() {
     for _ in 0..2 {
         assert_eq!(send("x", second).await.unwrap().status(), 503);
     }
-    assert_eq!(
-        send(&mint(&emulator, POOL, false), second)
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(fresh().await.unwrap().status(), 200);
     emulator.inject_times(Fault::Status(503), 5);
     emulator.clear_faults();
-    assert_eq!(
-        send(&mint(&emulator, POOL, false), second)
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(fresh().await.unwrap().status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -128,10 +128,10 @@ impl From<NewUser> for WechatUser {
     fn from(new: NewUser) -> Self {
         let openid = new
             .openid
-            .unwrap_or_else(|| format!("oEmu{}", random_hex(12)));
+            .unwrap_or_else(|| format!("oEmu{}", random_hex::<12>()));
         let unionid = new
             .unionid
-            .unwrap_or_else(|| format!("uEmu{}", random_hex(12)));
+            .unwrap_or_else(|| format!("uEmu{}", random_hex::<12>()));
         let user = WechatUser::new(openid, new.nickname).unionid(unionid);
         match new.phone {
             Some(phone) => user.phone(phone),

@@ -176,21 +176,32 @@ struct CodeBody<'a> {
 
 /// `error` in `shape`.
 pub(crate) fn error_answer(error: &ApiError, shape: ErrorShape) -> Response {
-    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let api_code = ApiCodeBody {
-        status_code: error.status,
-        api_code: error.code,
-        message: &error.message,
-        request_id: random_hex(8),
-    };
-    let code = CodeBody {
-        code: error.code,
-        message: &error.message,
+    let api_code = || {
+        Json(ApiCodeBody {
+            status_code: error.status,
+            api_code: error.code,
+            message: &error.message,
+            request_id: random_hex::<8>(),
+        })
     };
     match shape {
-        ErrorShape::ApiCode => (status, Json(api_code)).into_response(),
-        ErrorShape::ApiCodeHttp200 => Json(api_code).into_response(),
-        ErrorShape::Code => Json(code).into_response(),
+        ErrorShape::ApiCode => {
+            let status = StatusCode::from_u16(error.status);
+            (
+                status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                api_code(),
+            )
+                .into_response()
+        }
+        ErrorShape::ApiCodeHttp200 => api_code().into_response(),
+        ErrorShape::Code => {
+            let message = &error.message;
+            Json(CodeBody {
+                code: error.code,
+                message,
+            })
+            .into_response()
+        }
     }
 }
 
