@@ -39,7 +39,8 @@
 #[cfg(feature = "client")]
 mod client;
 mod config;
-mod form;
+#[cfg(feature = "client")]
+mod http_client;
 mod launch;
 #[cfg_attr(
     not(feature = "client"),
@@ -53,6 +54,8 @@ mod protocol;
 mod result;
 mod secret;
 mod serde_ids;
+#[cfg(feature = "client")]
+mod shown_id;
 mod text;
 #[cfg(feature = "client")]
 pub mod token;
@@ -113,8 +116,8 @@ pub use client::__fuzz_interpret;
 #[cfg(feature = "client")]
 pub use client::{
     AccessToken, DEFAULT_TIMEOUT, EMULATOR_HOST_VARIABLE, ErrorCategory, ExchangeClient,
-    ExchangeError, FieldError, Gender, MAX_RESPONSE_BODY, ProfileError, TransportError, USER_AGENT,
-    UserInfo, WechatProfile,
+    ExchangeError, FieldError, Gender, MAX_RESPONSE_BODY, ProfileError, ServerText, TransportError,
+    USER_AGENT, UserInfo, WechatProfile,
 };
 /// The HTTP client [`ExchangeClient::with_http_client`] takes.
 #[cfg(feature = "client")]

@@ -4,13 +4,14 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+pub use super::server_text::ServerText;
 use crate::text::shown;
 
 /// Why the ticket could not be exchanged for the user.
 ///
-/// Text that came from the server (`message`, `request_id`, the excerpts) is kept
-/// bounded, without control or bidirectional-formatting characters, and with the
-/// ticket, the secret and phone numbers taken out. [`category`](Self::category) says
+/// `Display` and `Debug` print less, by construction: the crate's own words, the HTTP
+/// status, the business code, and of any text the server sent only its length, never
+/// the text, which may echo the ticket or the secret. [`category`](Self::category) says
 /// what to do about it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -29,16 +30,19 @@ pub enum ExchangeError {
     #[error("GenAuth did not answer within the timeout")]
     Timeout,
     /// A non-2xx status without a GenAuth error body (a proxy's error page, a redirect).
-    #[error("GenAuth answered HTTP {status}{}", Then(.body_excerpt))]
+    #[error("GenAuth answered HTTP {status} (a body of {body})")]
     Status {
         /// The HTTP status.
         status: u16,
-        /// The start of the body, cleaned as above.
-        body_excerpt: String,
+        /// The start of the body, raw; shown only as its length.
+        body: ServerText,
     },
     /// GenAuth refused the exchange (an expired, used or unknown ticket, a wrong
     /// secret, an unknown pool...), whatever the HTTP status.
-    #[error("GenAuth refused the exchange with code {code}{}", Then(.message))]
+    #[error(
+        "GenAuth refused the exchange with code {code} (HTTP {status}{}; its message, {message}, is not shown)",
+        RequestId(.request_id)
+    )]
     Api {
         /// The HTTP status.
         status: u16,
@@ -47,20 +51,21 @@ pub enum ExchangeError {
         status_code: Option<u16>,
         /// The business code: `apiCode` where present, else `code`, else `statusCode`.
         code: i64,
-        /// GenAuth's message, cleaned as above.
-        message: String,
-        /// GenAuth's `requestId`, for its support; kept only when it looks like an id
-        /// (short, and holding no part of the ticket or secret).
+        /// GenAuth's message, raw; shown only as its length. It may echo the ticket or
+        /// the secret: see [`ServerText::raw_may_echo_request`].
+        message: ServerText,
+        /// GenAuth's `requestId`, for its support, when it is a plain id (letters,
+        /// digits and `-`, at most 64) sharing nothing with the ticket or the secret.
         request_id: Option<String>,
     },
     /// A 2xx answer that is not a user in any of GenAuth's shapes, or a body over the
     /// 1 MiB cap.
-    #[error("GenAuth's answer could not be decoded: {reason}")]
+    #[error("GenAuth's answer could not be decoded: {reason} (a body of {body})")]
     Decode {
-        /// What is wrong with it.
-        reason: String,
-        /// The start of the body, cleaned as above.
-        body_excerpt: String,
+        /// What is wrong with it, in this crate's words.
+        reason: &'static str,
+        /// The start of the body, raw; shown only as its length.
+        body: ServerText,
     },
 }
 
@@ -265,16 +270,14 @@ impl StdError for TransportError {
     }
 }
 
-/// `: text`, or nothing for no text: an error's last words, without a colon left
-/// dangling when a server sent none.
-struct Then<'a>(&'a str);
+/// `, request id …`, or nothing without one.
+struct RequestId<'a>(&'a Option<String>);
 
-impl fmt::Display for Then<'_> {
+impl fmt::Display for RequestId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            write!(f, ": {}", self.0)
+        match self.0 {
+            Some(id) => write!(f, ", request id {id}"),
+            None => Ok(()),
         }
     }
 }
@@ -288,7 +291,7 @@ mod tests {
             status,
             status_code,
             code,
-            message: String::new(),
+            message: ServerText::default(),
             request_id: None,
         }
         .category()
@@ -315,7 +318,7 @@ mod tests {
         let status = |status| {
             ExchangeError::Status {
                 status,
-                body_excerpt: String::new(),
+                body: ServerText::default(),
             }
             .category()
         };

@@ -5,14 +5,14 @@
 //! reqwest's async client, `exchange_blocking` with its blocking one.
 
 mod error;
-mod fields;
-mod http;
+mod lenient;
 mod pipeline;
-mod redact;
 mod response;
 mod send;
+mod server_text;
 mod trace;
 mod user;
+mod wechat;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -24,11 +24,10 @@ use crate::protocol::{
 use crate::result::Ticket;
 use crate::secret::PoolSecret;
 
-pub use error::{ErrorCategory, ExchangeError, TransportError};
-pub use fields::FieldError;
-pub(crate) use http::for_this_runtime as http_for_this_runtime;
-pub(crate) use user::ShownId;
-pub use user::{AccessToken, Gender, ProfileError, UserInfo, WechatProfile};
+pub use error::{ErrorCategory, ExchangeError, ServerText, TransportError};
+pub use lenient::FieldError;
+pub use user::{AccessToken, UserInfo};
+pub use wechat::{Gender, ProfileError, WechatProfile};
 
 use trace::Trace;
 
@@ -43,8 +42,7 @@ pub const MAX_RESPONSE_BODY: usize = 1024 * 1024;
 /// made.
 pub const EMULATOR_HOST_VARIABLE: &str = "GENAUTH_EMULATOR_HOST";
 
-/// The `User-Agent` of every exchange.
-pub const USER_AGENT: &str = concat!("mini-program-login/", env!("CARGO_PKG_VERSION"));
+pub use crate::http_client::USER_AGENT;
 
 /// Exchanges tickets for users against one GenAuth user pool.
 ///
@@ -190,7 +188,7 @@ impl ExchangeClient {
             let request = self.request(&ticket)?;
             let http = match &self.http {
                 Some(http) => http.clone(),
-                None => http::for_this_runtime()?,
+                None => crate::http_client::for_this_runtime().map_err(not_built)?,
             };
             let answer = send::post(&http, request, &trace).await?;
             self.read(&answer, &ticket)
@@ -215,13 +213,32 @@ impl ExchangeClient {
         let trace = Trace::start(&self.pool);
         let result = trace.in_scope(|| {
             let request = self.request(&ticket)?;
-            let http = http::shared_blocking()?;
+            let http = shared_blocking()?;
             let answer = send::post_blocking(http, request, &trace)?;
             self.read(&answer, &ticket)
         });
         trace.finish(&result);
         result
     }
+}
+
+/// The shared client could not be built.
+fn not_built(_: crate::http_client::NotBuilt) -> ExchangeError {
+    TransportError::misconfigured("the HTTP client could not be built (TLS backend unavailable?)")
+        .into()
+}
+
+/// The process's blocking client, refused on a thread of an async runtime, where it
+/// cannot start and where blocking would stall the runtime.
+#[cfg(feature = "blocking")]
+fn shared_blocking() -> Result<&'static reqwest::blocking::Client, ExchangeError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(TransportError::misconfigured(
+            "exchange_blocking was called on a thread of an async runtime; call `exchange(..).await` there (in `spawn_blocking`, `Handle::current().block_on(client.exchange(..))`)",
+        )
+        .into());
+    }
+    crate::http_client::blocking().map_err(not_built)
 }
 
 const UNPARSABLE: &str = "the exchange endpoint is not a valid URL";
@@ -243,11 +260,7 @@ pub fn __fuzz_interpret(
     ticket: &str,
     secret: &str,
 ) -> Result<UserInfo, ExchangeError> {
-    let known = redact::Known {
-        ticket: Some(ticket),
-        secret: Some(secret),
-    };
-    response::interpret(status, body, known)
+    response::interpret(status, body, [Some(ticket), Some(secret)])
 }
 
 impl fmt::Debug for ExchangeClient {

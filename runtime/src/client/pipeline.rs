@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use super::error::{ErrorCategory, ExchangeError, TransportError};
-use super::redact::Known;
 use super::response;
 use super::trace::Trace;
 use super::user::UserInfo;
@@ -62,13 +61,14 @@ impl ExchangeClient {
         })
     }
 
-    /// The answer read as GenAuth's, with the ticket and secret kept out of any error.
+    /// The answer read as GenAuth's; the ticket and secret keep an echoing
+    /// `requestId` out of the error.
     pub(super) fn read(&self, answer: &Answer, ticket: &Ticket) -> Result<UserInfo, ExchangeError> {
-        let known = Known {
-            ticket: Some(ticket.expose_secret()),
-            secret: self.secret.as_ref().map(PoolSecret::expose_secret),
-        };
-        response::interpret(answer.status, &answer.body, known)
+        let sent = [
+            Some(ticket.expose_secret()),
+            self.secret.as_ref().map(PoolSecret::expose_secret),
+        ];
+        response::interpret(answer.status, &answer.body, sent)
     }
 }
 
@@ -107,7 +107,7 @@ pub(super) fn transport(error: reqwest::Error) -> ExchangeError {
 /// An answer over [`MAX_RESPONSE_BODY`].
 pub(super) fn too_large() -> ExchangeError {
     ExchangeError::Decode {
-        reason: format!("the answer is over the {MAX_RESPONSE_BODY}-byte cap"),
-        body_excerpt: String::new(),
+        reason: "the answer is over the 1 MiB cap",
+        body: super::error::ServerText::default(),
     }
 }

@@ -1,41 +1,37 @@
 //! Reading GenAuth's answer: three success shapes, two error shapes, and whatever a
 //! proxy in between may send.
 
-use std::fmt;
-
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::error::ExchangeError;
-use super::fields::{Fields, Key};
-use super::redact::{self, Known};
-use super::user::{USER_FIELDS, UserInfo};
+use super::error::{ExchangeError, ServerText};
+use super::server_text::plain_request_id;
+use super::user::UserInfo;
 
 /// GenAuth's code for success, in `code` and `statusCode`.
 const OK: i64 = 200;
 
+/// The answer `body` under HTTP `status`, read as GenAuth's: a user in one of its three
+/// shapes, or why not. `sent` (the ticket and the secret) keeps a `requestId` that
+/// echoes them out of the error.
 pub(crate) fn interpret(
     status: u16,
     body: &[u8],
-    known: Known<'_>,
+    sent: [Option<&str>; 2],
 ) -> Result<UserInfo, ExchangeError> {
     let success = (200..300).contains(&status);
-    let not_a_user = |reason: &str| {
+    let not_a_user = |reason: &'static str| {
+        let body = ServerText::new(body);
         if success {
-            ExchangeError::Decode {
-                reason: reason.to_owned(),
-                body_excerpt: redact::excerpt(body, known),
-            }
+            ExchangeError::Decode { reason, body }
         } else {
-            ExchangeError::Status {
-                status,
-                body_excerpt: redact::excerpt(body, known),
-            }
+            ExchangeError::Status { status, body }
         }
     };
-    let Some(Envelope { top: object, data }) = Envelope::read(body) else {
+    let Ok(Value::Object(mut object)) = serde_json::from_slice(body) else {
         return Err(not_a_user("the answer is not a JSON object"));
     };
+    // `null` counts as absent; given twice, the last counts, as in a map.
+    let data = object.remove("data").filter(|data| !data.is_null());
     if let Some(code) = error_code(&object, data.is_some()) {
         let text = |key: &str| object.get(key).and_then(Value::as_str);
         return Err(ExchangeError::Api {
@@ -45,8 +41,8 @@ pub(crate) fn interpret(
                 .and_then(Value::as_u64)
                 .and_then(|s| u16::try_from(s).ok()),
             code,
-            message: redact::server_text(text("message").unwrap_or_default(), known),
-            request_id: text("requestId").and_then(|id| redact::request_id(id, known)),
+            message: ServerText::new(text("message").unwrap_or_default().as_bytes()),
+            request_id: text("requestId").and_then(|id| plain_request_id(id, sent)),
         });
     }
     if !success {
@@ -54,144 +50,37 @@ pub(crate) fn interpret(
     }
     let user = match data {
         // Shape 1 with a field of its own named `data`: no envelope's `code`, and the
-        // user is the object that names one, as `UserInfo::from_json` reads it.
-        Some(Data::User(fields))
-            if !UserInfo::is_named(|key| fields.peek(key))
-                && UserInfo::is_named(|key| object.get(key))
+        // user is the object that names one.
+        Some(Value::Object(data))
+            if !UserInfo::is_named(&data)
+                && UserInfo::is_named(&object)
                 && !object.contains_key("code")
                 && !object.contains_key("statusCode") =>
         {
-            let mut object = object;
-            let (data, _) = fields.left();
             object.insert("data".to_owned(), Value::Object(data));
-            Fields::new(object, &USER_FIELDS)
+            Value::Object(object)
         }
         // Shape 2: {"code": 200, "message": ..., "data": {...}}
-        Some(Data::User(fields)) => *fields,
+        Some(user @ Value::Object(_)) => user,
         // Shape 3: the user as a JSON string inside `data`.
-        Some(Data::Text(data)) => UserInfo::fields(&data)
-            .ok_or_else(|| not_a_user("`data` is a string that does not hold a JSON object"))?,
-        Some(Data::Other | Data::Null) => {
+        Some(Value::String(data)) => match serde_json::from_str(&data) {
+            Ok(user @ Value::Object(_)) => user,
+            _ => {
+                return Err(not_a_user(
+                    "`data` is a string that does not hold a JSON object",
+                ));
+            }
+        },
+        Some(_) => {
             return Err(not_a_user(
                 "`data` is neither an object nor a string holding one",
             ));
         }
         // Shape 1: the user object itself.
-        None => Fields::new(object, &USER_FIELDS),
+        None => Value::Object(object),
     };
-    UserInfo::from_fields(user).map_err(|e| not_a_user(&format!("the user object: {e}")))
-}
-
-/// GenAuth's answer, read from JSON in one pass: `data`, when it is an object, straight
-/// into a user's [`Fields`]; every other field into `top`.
-struct Envelope {
-    top: Map<String, Value>,
-    data: Option<Data>,
-}
-
-/// What `data` holds.
-enum Data {
-    User(Box<Fields>),
-    Text(String),
-    Null,
-    Other,
-}
-
-impl Envelope {
-    /// `None` if `body` is not a JSON object.
-    fn read(body: &[u8]) -> Option<Self> {
-        let mut json = serde_json::Deserializer::from_slice(body);
-        let envelope = json.deserialize_map(EnvelopeVisitor).ok()?;
-        json.end().ok()?;
-        Some(envelope)
-    }
-}
-
-struct EnvelopeVisitor;
-
-impl<'de> Visitor<'de> for EnvelopeVisitor {
-    type Value = Envelope;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
-        let mut envelope = Envelope {
-            top: Map::new(),
-            data: None,
-        };
-        while let Some(Key(key)) = map.next_key()? {
-            if key == "data" {
-                // Given twice, the last counts, as in a map; `null` counts as absent.
-                envelope.data = match map.next_value_seed(DataVisitor)? {
-                    Data::Null => None,
-                    data => Some(data),
-                };
-            } else {
-                let value = map.next_value()?;
-                envelope.top.insert(key.into_owned(), value);
-            }
-        }
-        Ok(envelope)
-    }
-}
-
-/// Reads `data`: an object as a user's fields, a string as text, anything else noted.
-struct DataVisitor;
-
-impl<'de> DeserializeSeed<'de> for DataVisitor {
-    type Value = Data;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Data, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DataVisitor {
-    type Value = Data;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Data, A::Error> {
-        let fields = Fields::empty(&USER_FIELDS).visit_map(map)?;
-        Ok(Data::User(Box::new(fields)))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Data, E> {
-        Ok(Data::Text(text.to_owned()))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Data, E> {
-        Ok(Data::Text(text))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Data::Other)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Data, E> {
-        Ok(Data::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Data, E> {
-        Ok(Data::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Data, E> {
-        Ok(Data::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Data, E> {
-        Ok(Data::Other)
-    }
-
-    fn visit_unit<E>(self) -> Result<Data, E> {
-        Ok(Data::Null)
-    }
+    UserInfo::from_object(user)
+        .map_err(|_| not_a_user("the user object has no `_id` (a non-empty string)"))
 }
 
 /// The business code if the object is a GenAuth error: `code` or `statusCode` other
@@ -233,7 +122,7 @@ mod tests {
     use super::*;
 
     fn interpret_json(status: u16, body: &str) -> Result<UserInfo, ExchangeError> {
-        interpret(status, body.as_bytes(), Known::default())
+        interpret(status, body.as_bytes(), [None, None])
     }
 
     #[test]
@@ -293,7 +182,12 @@ mod tests {
                 message,
                 request_id,
                 ..
-            }) => (status, code, message, request_id),
+            }) => (
+                status,
+                code,
+                message.raw_may_echo_request().to_owned(),
+                request_id,
+            ),
             other => panic!("{other:?}"),
         };
         assert_eq!(
@@ -306,6 +200,11 @@ mod tests {
                 r#"{"statusCode":403,"apiCode":2333,"message":"no","requestId":"r1"}"#
             ),
             (403, 2333, "no".into(), Some("r1".into()))
+        );
+        // A request id that is not a plain id is not kept.
+        assert_eq!(
+            api(403, r#"{"apiCode":2333,"requestId":"r 1<script>"}"#).3,
+            None
         );
         assert_eq!(
             api(200, r#"{"statusCode":403,"apiCode":2333,"message":"no"}"#).1,
@@ -379,17 +278,24 @@ mod tests {
     }
 
     #[test]
-    fn no_colon_is_left_dangling_without_a_message() {
-        let shown = interpret_json(200, r#"{"code":2602}"#)
-            .unwrap_err()
-            .to_string();
-        assert_eq!(shown, "GenAuth refused the exchange with code 2602");
-        let shown = interpret_json(302, "").unwrap_err().to_string();
-        assert_eq!(shown, "GenAuth answered HTTP 302");
-        let shown = interpret_json(200, r#"{"code":2602,"message":"used"}"#)
-            .unwrap_err()
-            .to_string();
-        assert_eq!(shown, "GenAuth refused the exchange with code 2602: used");
+    fn errors_show_the_length_of_the_server_text_never_the_text() {
+        let shown = |status, body: &str| interpret_json(status, body).unwrap_err().to_string();
+        assert_eq!(
+            shown(200, r#"{"code":2602}"#),
+            "GenAuth refused the exchange with code 2602 (HTTP 200; its message, 0 bytes, is not shown)"
+        );
+        assert_eq!(
+            shown(400, r#"{"code":2602,"message":"used","requestId":"a-1"}"#),
+            "GenAuth refused the exchange with code 2602 (HTTP 400, request id a-1; its message, 4 bytes, is not shown)"
+        );
+        assert_eq!(
+            shown(302, ""),
+            "GenAuth answered HTTP 302 (a body of 0 bytes)"
+        );
+        assert_eq!(
+            shown(200, "<html>"),
+            "GenAuth's answer could not be decoded: the answer is not a JSON object (a body of 6 bytes)"
+        );
     }
 
     #[test]

@@ -1,18 +1,16 @@
-//! The user object GenAuth answers an exchange with, typed.
-//!
-//! Decoded by hand from the JSON object rather than derived, so that a field of the
-//! wrong type yields an error that names the field but never quotes its value (serde's
-//! messages quote it, and the value may be a phone number or a token).
+//! The user object GenAuth answers an exchange with, typed: serde's derive over
+//! [`Lenient`] fields, so that a field of another type is named, never quoted.
 
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::fields::{FieldError, Fields, Names, names};
-use super::redact::numbers::may_be_a_phone;
-use crate::text::shown;
+use super::lenient::{FieldError, JsonText, Leftovers, Lenient, NonEmpty, Timestamp};
+use super::wechat::{ProfileError, WechatProfile};
+use crate::shown_id::ShownId;
 
 /// The user GenAuth logged in, from the exchange's answer.
 ///
@@ -75,47 +73,6 @@ pub struct UserInfo {
     unreadable: Vec<FieldError>,
 }
 
-/// The fields [`UserInfo`] reads, in the order it reads them.
-pub(super) const USER_FIELDS: Names = names![
-    "_id",
-    "id",
-    "username",
-    "nickname",
-    "company",
-    "photo",
-    "phone",
-    "email",
-    "emailVerified",
-    "phoneVerified",
-    "blocked",
-    "isDeleted",
-    "loginsCount",
-    "registerMethod",
-    "unionid",
-    "openid",
-    "oauth",
-    "metadata",
-    "lastIP",
-    "lastLogin",
-    "signedUp",
-    "tokenExpiredAt",
-    "token",
-];
-
-/// The fields [`WechatProfile`] reads.
-const PROFILE_FIELDS: Names = names![
-    "nickName",
-    "avatarUrl",
-    "phone",
-    "openid",
-    "unionid",
-    "gender",
-    "language",
-    "city",
-    "province",
-    "country",
-];
-
 /// A GenAuth user token: a credential. `Debug` does not show it.
 #[derive(Clone)]
 pub struct AccessToken(SecretString);
@@ -133,124 +90,136 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// The `oauth` string does not hold a WeChat profile.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ProfileError {
-    /// `oauth` is not JSON, or not a JSON object.
-    #[error("`oauth` does not hold a JSON object")]
-    NotAnObject,
-    /// A field of the profile has the wrong type.
-    #[error("the WeChat profile in `oauth`: {0}")]
-    Field(FieldError),
+/// The user object as it comes: each documented field with its type, or kept as it
+/// came; every other field in `extra`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Wire {
+    #[serde(rename = "_id")]
+    underscore_id: Lenient<NonEmpty>,
+    id: Lenient<NonEmpty>,
+    username: Lenient<String>,
+    nickname: Lenient<String>,
+    company: Lenient<String>,
+    photo: Lenient<String>,
+    phone: Lenient<String>,
+    email: Lenient<String>,
+    email_verified: Lenient<bool>,
+    phone_verified: Lenient<bool>,
+    blocked: Lenient<bool>,
+    is_deleted: Lenient<bool>,
+    logins_count: Lenient<u64>,
+    register_method: Lenient<String>,
+    unionid: Lenient<String>,
+    openid: Lenient<String>,
+    oauth: Lenient<JsonText>,
+    metadata: Option<Value>,
+    #[serde(rename = "lastIP")]
+    last_ip: Lenient<String>,
+    last_login: Lenient<Timestamp>,
+    signed_up: Lenient<Timestamp>,
+    token_expired_at: Lenient<Timestamp>,
+    token: Lenient<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
 }
 
 impl UserInfo {
     /// Decodes a user object given as JSON text, such as one stored by a backend after
     /// an exchange. Only `_id` is required.
     pub fn from_json(json: &str) -> Result<Self, FieldError> {
-        match Self::fields(json) {
-            Some(fields) => Self::from_fields(fields),
-            None => Err(FieldError::new("(the user)", "a JSON object")),
+        match serde_json::from_str(json) {
+            Ok(object @ Value::Object(_)) => Self::from_object(object),
+            _ => Err(FieldError::new("(the user)", "a JSON object")),
         }
     }
 
-    /// The fields of a user object given as JSON text, or `None` if it is not a JSON
-    /// object.
-    pub(super) fn fields(json: &str) -> Option<Fields> {
-        let mut json = serde_json::Deserializer::from_str(json);
-        let fields = Fields::deserialize(&mut json, &USER_FIELDS).ok()?;
-        json.end().ok()?;
-        Some(fields)
-    }
-
-    /// Whether an object whose fields `get` reads names a user, as
-    /// [`from_fields`](Self::from_fields) takes one: a non-empty `_id` or `id`.
-    pub(super) fn is_named<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> bool {
+    /// Whether a JSON object names a user, as [`from_object`](Self::from_object) takes
+    /// one: a non-empty `_id` or `id`.
+    pub(super) fn is_named(object: &Map<String, Value>) -> bool {
         ["_id", "id"].into_iter().any(|key| {
-            get(key)
+            object
+                .get(key)
                 .and_then(Value::as_str)
                 .is_some_and(|id| !id.is_empty())
         })
     }
 
-    /// Decodes a user object. Only `_id` is required: the exchange has used the ticket
-    /// up by now, so a field with an unexpected type (a timestamp in another format, a
-    /// count as a string) does not cost the user the login. Its typed field is `None`,
-    /// its value stays in [`extra`](Self::extra), and [`unreadable`](Self::unreadable)
-    /// names it.
-    pub(super) fn from_fields(mut fields: Fields) -> Result<Self, FieldError> {
-        let id_text = |value| match value {
-            Value::String(id) if !id.is_empty() => Ok(id),
-            other => Err(other),
-        };
-        // Some deployments answer `id` rather than `_id`; an `_id` that is not one is
-        // then kept in `extra` and named.
-        let id = fields
-            .typed("_id", "a non-empty string", id_text)
-            .or_else(|| fields.typed("id", "a non-empty string", id_text))
-            .ok_or_else(|| FieldError::new("_id", "a non-empty string"))?;
-        let user = Self {
-            id,
-            username: fields.string("username"),
-            nickname: fields.string("nickname"),
-            company: fields.string("company"),
-            photo: fields.string("photo"),
-            phone: fields.string("phone"),
-            email: fields.string("email"),
-            email_verified: fields.boolean("emailVerified"),
-            phone_verified: fields.boolean("phoneVerified"),
-            blocked: fields.boolean("blocked"),
-            is_deleted: fields.boolean("isDeleted"),
-            logins_count: fields.count("loginsCount"),
-            register_method: fields.string("registerMethod"),
-            unionid: fields.string("unionid"),
-            openid: fields.string("openid"),
-            oauth: fields.json_string("oauth"),
-            metadata: fields.metadata("metadata"),
-            last_ip: fields.string("lastIP"),
-            last_login: fields.timestamp("lastLogin"),
-            signed_up: fields.timestamp("signedUp"),
-            token_expired_at: fields.timestamp("tokenExpiredAt"),
-            token: fields
-                .string("token")
-                .map(|t| AccessToken(SecretString::from(t))),
-            extra: Map::new(),
+    /// Decodes a user object (a JSON object). Only `_id` is required: the exchange has
+    /// used the ticket up by now, so a field with an unexpected type does not cost the
+    /// user the login. Its typed field is `None`, its value stays in
+    /// [`extra`](Self::extra), and [`unreadable`](Self::unreadable) names it.
+    pub(super) fn from_object(object: Value) -> Result<Self, FieldError> {
+        // Every field is lenient and the rest is a map: only a value that is not an
+        // object fails.
+        let wire = Wire::deserialize(object)
+            .map_err(|_| FieldError::new("(the user)", "a JSON object"))?;
+        let mut left = Leftovers {
+            extra: wire.extra,
             unreadable: Vec::new(),
         };
-        let (extra, unreadable) = fields.left();
+        // Some deployments answer `id` rather than `_id`; an `_id` that is not one is
+        // then kept in `extra` and named, and an `id` beside a good `_id` stays there.
+        let id = match left.take("_id", wire.underscore_id) {
+            Some(NonEmpty(id)) => {
+                match wire.id {
+                    Lenient::Read(NonEmpty(other)) => {
+                        left.extra.insert("id".to_owned(), Value::String(other));
+                    }
+                    Lenient::Other(other) => {
+                        left.extra.insert("id".to_owned(), other);
+                    }
+                    Lenient::Absent => {}
+                }
+                id
+            }
+            None => match left.take("id", wire.id) {
+                Some(NonEmpty(id)) => id,
+                None => return Err(FieldError::new("_id", "a non-empty string")),
+            },
+        };
+        let text = |left: &mut Leftovers, name, field| left.take::<String>(name, field);
+        let flag = |left: &mut Leftovers, name, field| left.take::<bool>(name, field);
+        let time = |left: &mut Leftovers, name, field| {
+            left.take::<Timestamp>(name, field).map(|Timestamp(at)| at)
+        };
         Ok(Self {
-            extra,
-            unreadable,
-            ..user
+            id,
+            username: text(&mut left, "username", wire.username),
+            nickname: text(&mut left, "nickname", wire.nickname),
+            company: text(&mut left, "company", wire.company),
+            photo: text(&mut left, "photo", wire.photo),
+            phone: text(&mut left, "phone", wire.phone),
+            email: text(&mut left, "email", wire.email),
+            email_verified: flag(&mut left, "emailVerified", wire.email_verified),
+            phone_verified: flag(&mut left, "phoneVerified", wire.phone_verified),
+            blocked: flag(&mut left, "blocked", wire.blocked),
+            is_deleted: flag(&mut left, "isDeleted", wire.is_deleted),
+            logins_count: left.take("loginsCount", wire.logins_count),
+            register_method: text(&mut left, "registerMethod", wire.register_method),
+            unionid: text(&mut left, "unionid", wire.unionid),
+            openid: text(&mut left, "openid", wire.openid),
+            oauth: left.take("oauth", wire.oauth).map(|JsonText(text)| text),
+            // A string holding JSON (often `"\"\""`), kept as the string if it holds none.
+            metadata: wire.metadata.map(|value| match value {
+                Value::String(s) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+                other => other,
+            }),
+            last_ip: text(&mut left, "lastIP", wire.last_ip),
+            last_login: time(&mut left, "lastLogin", wire.last_login),
+            signed_up: time(&mut left, "signedUp", wire.signed_up),
+            token_expired_at: time(&mut left, "tokenExpiredAt", wire.token_expired_at),
+            token: text(&mut left, "token", wire.token).map(|t| AccessToken(SecretString::from(t))),
+            extra: left.extra,
+            unreadable: left.unreadable,
         })
     }
 
     /// The WeChat profile held in `oauth`, decoded; `None` if there is no `oauth`.
     pub fn wechat_profile(&self) -> Result<Option<WechatProfile>, ProfileError> {
-        let Some(oauth) = self.oauth.as_deref().filter(|o| !o.trim().is_empty()) else {
-            return Ok(None);
-        };
-        let Ok(Value::Object(object)) = serde_json::from_str(oauth) else {
-            return Err(ProfileError::NotAnObject);
-        };
-        let mut fields = Fields::new(object, &PROFILE_FIELDS);
-        let profile = WechatProfile {
-            nick_name: fields.string("nickName"),
-            avatar_url: fields.string("avatarUrl"),
-            phone: fields.string("phone"),
-            openid: fields.string("openid"),
-            unionid: fields.string("unionid"),
-            gender: Gender::from_json(fields.take("gender")).map_err(ProfileError::Field)?,
-            language: fields.string("language"),
-            city: fields.string("city"),
-            province: fields.string("province"),
-            country: fields.string("country"),
-        };
-        // Asked for on demand, the profile can afford to be strict.
-        match fields.left().1.into_iter().next() {
-            Some(error) => Err(ProfileError::Field(error)),
-            None => Ok(Some(profile)),
+        match self.oauth.as_deref().filter(|o| !o.trim().is_empty()) {
+            Some(oauth) => WechatProfile::from_json(oauth).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -269,9 +238,9 @@ impl UserInfo {
 /// How `Debug` shows a field a server fills with free text (a name, an email, a phone
 /// number, a URL): its length, never its text, which may hold a phone number, or a
 /// ticket or secret the server echoed.
-struct Length<'a>(Option<&'a str>);
+pub(super) struct Length<'a>(Option<&'a str>);
 
-fn text(field: &Option<String>) -> Length<'_> {
+pub(super) fn text(field: &Option<String>) -> Length<'_> {
     Length(field.as_deref())
 }
 
@@ -284,31 +253,15 @@ impl fmt::Debug for Length<'_> {
     }
 }
 
-/// How `Debug` shows an id: bounded and cleaned, as the one text worth reading in a log.
-struct Id<'a>(Option<&'a str>);
-
-/// The longest id `Debug` shows.
-const ID_CHARS: usize = 64;
+/// How `Debug` shows an optional id: bounded and cleaned, as the one text worth
+/// reading in a log.
+pub(super) struct Id<'a>(pub(super) Option<&'a str>);
 
 impl fmt::Debug for Id<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some(id) => write!(f, "Some({:?})", ShownId(id)),
             None => f.write_str("None"),
-        }
-    }
-}
-
-/// An id as `Debug` shows it: bounded and cleaned, or only its length when it may be a
-/// phone number (a server is free to use one as an id).
-pub(crate) struct ShownId<'a>(pub(crate) &'a str);
-
-impl fmt::Debug for ShownId<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if may_be_a_phone(self.0) {
-            write!(f, "[{} chars]", self.0.chars().count())
-        } else {
-            write!(f, "{:?}", shown(self.0, ID_CHARS))
         }
     }
 }
@@ -346,91 +299,5 @@ impl fmt::Debug for UserInfo {
             .field("extra", &format_args!("[fields: {}]", self.extra.len()))
             .field("unreadable", &self.unreadable)
             .finish()
-    }
-}
-
-/// The WeChat profile GenAuth keeps in the user's `oauth` field.
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WechatProfile {
-    /// `nickName`.
-    pub nick_name: Option<String>,
-    /// `avatarUrl`.
-    pub avatar_url: Option<String>,
-    /// `phone`, when the user shared it.
-    pub phone: Option<String>,
-    /// `openid`.
-    pub openid: Option<String>,
-    /// `unionid`.
-    pub unionid: Option<String>,
-    /// `gender`. WeChat no longer fills it in: expect [`Gender::Unknown`].
-    pub gender: Gender,
-    /// `language`, such as `zh_CN`.
-    pub language: Option<String>,
-    /// `city`; WeChat no longer fills it in.
-    pub city: Option<String>,
-    /// `province`; WeChat no longer fills it in.
-    pub province: Option<String>,
-    /// `country`; WeChat no longer fills it in.
-    pub country: Option<String>,
-}
-
-impl fmt::Debug for WechatProfile {
-    /// Ids and the gender; the length of each free-text field.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WechatProfile")
-            .field("openid", &Id(self.openid.as_deref()))
-            .field("unionid", &Id(self.unionid.as_deref()))
-            .field("gender", &self.gender)
-            .field("nick_name", &text(&self.nick_name))
-            .field("avatar_url", &text(&self.avatar_url))
-            .field("phone", &text(&self.phone))
-            .field("language", &text(&self.language))
-            .field("city", &text(&self.city))
-            .field("province", &text(&self.province))
-            .field("country", &text(&self.country))
-            .finish()
-    }
-}
-
-/// WeChat's `gender`: 0 unknown, 1 male, 2 female.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum Gender {
-    /// 0, absent, or a value WeChat does not define.
-    #[default]
-    Unknown,
-    /// 1.
-    Male,
-    /// 2.
-    Female,
-}
-
-impl Gender {
-    fn from_json(value: Option<Value>) -> Result<Self, FieldError> {
-        match value {
-            None => Ok(Self::Unknown),
-            Some(Value::Number(n)) => Ok(match n.as_i64() {
-                Some(1) => Self::Male,
-                Some(2) => Self::Female,
-                _ => Self::Unknown,
-            }),
-            // Some sources send the number as a string.
-            Some(Value::String(s)) => Ok(match s.trim() {
-                "1" => Self::Male,
-                "2" => Self::Female,
-                _ => Self::Unknown,
-            }),
-            Some(_) => Err(FieldError::new("gender", "0, 1 or 2")),
-        }
-    }
-
-    /// WeChat's number for it.
-    pub fn code(self) -> u8 {
-        match self {
-            Self::Unknown => 0,
-            Self::Male => 1,
-            Self::Female => 2,
-        }
     }
 }

@@ -1,5 +1,6 @@
 //! Hop (2): the result Mini Login hands back through WeChat, and the ticket it carries.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -148,11 +149,10 @@ pub fn parse_result_with_ttl(ext_msg: &str, ttl: Duration) -> Result<Ticket, Lau
     if ext_msg.len() > MAX_EXT_MSG_LEN {
         return Err(MalformedReason::TooLong { len: ext_msg.len() }.into());
     }
-    // The values as written: each is decoded only if it is used.
     let mut code = None;
     let mut message = None;
     let mut ticket = None;
-    for (key, value) in crate::form::pairs(ext_msg) {
+    for (key, value) in form_urlencoded::parse(ext_msg.as_bytes()) {
         let (slot, name) = match &*key {
             "code" => (&mut code, "code"),
             "message" => (&mut message, "message"),
@@ -164,16 +164,14 @@ pub fn parse_result_with_ttl(ext_msg: &str, ttl: Duration) -> Result<Ticket, Lau
         }
     }
     let code = code.ok_or(MalformedReason::MissingCode)?;
-    let code = parse_code(&crate::form::decode(code))?;
+    let code = parse_code(&code)?;
     if code != SUCCESS_CODE {
         return Err(LaunchError::Refused {
             code,
-            message: message
-                .map(|m| crate::form::decode(m).into_owned())
-                .unwrap_or_default(),
+            message: message.map(Cow::into_owned).unwrap_or_default(),
         });
     }
-    let ticket = crate::form::decode(ticket.ok_or(MalformedReason::MissingTicket)?);
+    let ticket = ticket.ok_or(MalformedReason::MissingTicket)?;
     match check_ticket(&ticket) {
         Ok(()) => Ok(Ticket::received_now(ticket.into_owned(), ttl)),
         Err(InvalidTicket::Empty) => Err(MalformedReason::EmptyTicket.into()),

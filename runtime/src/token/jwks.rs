@@ -194,7 +194,7 @@ impl Jwks {
                 )
             })
         };
-        let http = crate::client::http_for_this_runtime()
+        let http = crate::http_client::for_this_runtime()
             .map_err(|_| keys_error("no HTTP client could be built".to_owned()))?;
         let mut response = http
             .get(self.url.clone())

@@ -98,7 +98,7 @@ impl fmt::Debug for VerifiedToken {
     /// number or an email).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifiedToken")
-            .field("user_id", &crate::client::ShownId(&self.user_id))
+            .field("user_id", &crate::shown_id::ShownId(&self.user_id))
             .field("pool_id", &self.pool_id)
             .field("issued_at", &self.issued_at)
             .field("expires_at", &self.expires_at)

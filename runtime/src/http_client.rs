@@ -1,11 +1,10 @@
-//! The HTTP clients exchanges go through, shared by every
-//! [`ExchangeClient`](super::ExchangeClient) not given its own: building one loads the
-//! TLS roots (milliseconds), and sharing one shares its connections. The async client is
-//! one per tokio runtime, because a connection is served by a task of the runtime that
-//! opened it: shared across runtimes, an exchange stalls on a connection whose runtime
-//! is not being driven (a `current_thread` runtime per thread) or fails once that
-//! runtime is gone. The blocking client, which has a runtime of its own, is one per
-//! process.
+//! The HTTP clients this crate sends through when the caller gives none: the exchange
+//! client's and the token verifier's. Building one loads the TLS roots (milliseconds),
+//! and sharing one shares its connections. The async client is one per tokio runtime,
+//! because a connection is served by a task of the runtime that opened it: shared
+//! across runtimes, a request stalls on a connection whose runtime is not being driven
+//! (a `current_thread` runtime per thread) or fails once that runtime is gone. The
+//! blocking client, which has a runtime of its own, is one per process.
 
 #[cfg(feature = "blocking")]
 use std::sync::OnceLock;
@@ -13,17 +12,19 @@ use std::sync::{Mutex, PoisonError};
 
 use tokio::runtime::{Handle, Id};
 
-use super::USER_AGENT;
-use super::error::{ExchangeError, TransportError};
+/// The `User-Agent` of every request this crate sends.
+pub const USER_AGENT: &str = concat!("mini-program-login/", env!("CARGO_PKG_VERSION"));
 
-const NOT_BUILT: &str = "the HTTP client could not be built (TLS backend unavailable?)";
+/// Why there is no shared client: reqwest could not build one (its TLS backend).
+#[derive(Debug)]
+pub(crate) struct NotBuilt;
 
 /// The async clients of the runtimes used last, most recent first.
 const RUNTIMES_KEPT: usize = 8;
 
-/// The async client for the runtime this exchange runs on (`None`: not on a tokio
+/// The async client for the runtime this request runs on (`None`: not on a tokio
 /// runtime): no redirects, this crate's `User-Agent`.
-pub(crate) fn for_this_runtime() -> Result<reqwest::Client, ExchangeError> {
+pub(crate) fn for_this_runtime() -> Result<reqwest::Client, NotBuilt> {
     static CLIENTS: Mutex<Vec<(Option<Id>, reqwest::Client)>> = Mutex::new(Vec::new());
     let runtime = Handle::try_current().ok().map(|handle| handle.id());
     let lock = || CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -41,7 +42,7 @@ pub(crate) fn for_this_runtime() -> Result<reqwest::Client, ExchangeError> {
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT)
         .build()
-        .map_err(|_| TransportError::misconfigured(NOT_BUILT))?;
+        .map_err(|_| NotBuilt)?;
     let mut clients = lock();
     if let Some((_, known)) = clients.iter().find(|(id, _)| *id == runtime) {
         return Ok(known.clone());
@@ -52,17 +53,11 @@ pub(crate) fn for_this_runtime() -> Result<reqwest::Client, ExchangeError> {
 }
 
 /// The process's blocking client (a thread of its own, which lives as long as the
-/// process). Refused on a thread of an async runtime, where it cannot start and where
-/// blocking would stall the runtime.
+/// process). The caller makes sure it is not on a thread of an async runtime, where it
+/// cannot start.
 #[cfg(feature = "blocking")]
-pub(super) fn shared_blocking() -> Result<&'static reqwest::blocking::Client, ExchangeError> {
+pub(crate) fn blocking() -> Result<&'static reqwest::blocking::Client, NotBuilt> {
     static SHARED: OnceLock<Option<reqwest::blocking::Client>> = OnceLock::new();
-    if Handle::try_current().is_ok() {
-        return Err(TransportError::misconfigured(
-            "exchange_blocking was called on a thread of an async runtime; call `exchange(..).await` there (in `spawn_blocking`, `Handle::current().block_on(client.exchange(..))`)",
-        )
-        .into());
-    }
     SHARED
         .get_or_init(|| {
             reqwest::blocking::Client::builder()
@@ -72,5 +67,5 @@ pub(super) fn shared_blocking() -> Result<&'static reqwest::blocking::Client, Ex
                 .ok()
         })
         .as_ref()
-        .ok_or_else(|| TransportError::misconfigured(NOT_BUILT).into())
+        .ok_or(NotBuilt)
 }
