@@ -4,6 +4,7 @@
 //! transports ([`send`]) differ only in how they send and read: `exchange` with
 //! reqwest's async client, `exchange_blocking` with its blocking one.
 
+mod emulator_variable;
 mod error;
 mod lenient;
 mod pipeline;
@@ -29,6 +30,7 @@ pub use lenient::FieldError;
 pub use user::{AccessToken, UserInfo};
 pub use wechat::{Gender, ProfileError, WechatProfile};
 
+use emulator_variable::Variable;
 use trace::Trace;
 
 /// How long an exchange may take, unless [`ExchangeClient::with_timeout`] says otherwise.
@@ -39,7 +41,11 @@ pub const MAX_RESPONSE_BODY: usize = 1024 * 1024;
 
 /// The environment variable that points every client at an emulator, as
 /// `FIREBASE_AUTH_EMULATOR_HOST` does for Firebase: `host:port`, read when a client is
-/// made.
+/// made. Plain `http` goes only to a loopback or private address (RFC 1918, `10.0.2.2`,
+/// IPv6 unique-local) or a single-label name (a container's service name); any other
+/// host fails each exchange with a [`Transport`](ExchangeError::Transport) error naming
+/// the variable. The first client made while it is set says so once, with the address
+/// (a `tracing` warning under the feature `tracing`, else a line on standard error).
 pub const EMULATOR_HOST_VARIABLE: &str = "GENAUTH_EMULATOR_HOST";
 
 pub use crate::http_client::USER_AGENT;
@@ -95,26 +101,17 @@ impl ExchangeClient {
             timeout: DEFAULT_TIMEOUT,
             http: None,
         };
-        match std::env::var(EMULATOR_HOST_VARIABLE) {
-            Err(std::env::VarError::NotPresent) => {}
-            Ok(value) => match normalize_emulator_host(&value) {
-                Ok(emulator) => {
-                    client.endpoint = endpoint(&emulator, &pool).ok_or(UNPARSABLE);
-                    client.host = Cow::Owned(emulator);
-                }
-                Err(_) => {
-                    // Not the configured host: `host()` says what the variable holds,
-                    // which is where the developer meant the exchange to go.
-                    client.endpoint = Err(EMULATOR_HOST_INVALID);
-                    client.host = Cow::Owned(format!(
-                        "{} (from {EMULATOR_HOST_VARIABLE}, not host:port)",
-                        crate::text::shown(&value, 100)
-                    ));
-                }
-            },
-            Err(std::env::VarError::NotUnicode(_)) => {
-                client.endpoint = Err(EMULATOR_HOST_INVALID);
-                client.host = Cow::Owned(format!("(from {EMULATOR_HOST_VARIABLE}, not UTF-8)"));
+        match emulator_variable::read() {
+            Variable::Unset => {}
+            Variable::Emulator(emulator) => {
+                client.endpoint = endpoint(&emulator, &pool).ok_or(UNPARSABLE);
+                client.host = Cow::Owned(emulator);
+            }
+            // Not the configured host: `host()` says what the variable holds, which is
+            // where the developer meant the exchange to go.
+            Variable::Refused { shown, why } => {
+                client.endpoint = Err(why);
+                client.host = Cow::Owned(shown);
             }
         }
         client
@@ -242,8 +239,6 @@ fn shared_blocking() -> Result<&'static reqwest::blocking::Client, ExchangeError
 }
 
 const UNPARSABLE: &str = "the exchange endpoint is not a valid URL";
-const EMULATOR_HOST_INVALID: &str =
-    "GENAUTH_EMULATOR_HOST is set but is not the emulator's `host:port` (such as `127.0.0.1:8787`)";
 
 /// `POST {host}/oauth/app2wxapp/auth/{pool}`, if the URL crate reads it.
 fn endpoint(host: &str, pool: &PoolId) -> Option<reqwest::Url> {
