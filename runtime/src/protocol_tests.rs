@@ -165,7 +165,7 @@ fn hosts_refused_with_the_reason() {
         ("https://x.ai/a\\b", "percent-encoded"),
         (
             "https://core.genauth.ai/oauth/app2wxapp/auth/5e4cdd055df3df65dc58b97d",
-            "the host alone: the endpoint `/oauth/app2wxapp/auth/{pool}` is added to it, so write `https://core.genauth.ai`",
+            "without the endpoint: `/oauth/app2wxapp/auth/{pool}` is added to it, so write `https://core.genauth.ai`",
         ),
         (
             "HTTPS://x.ai:8443/base/OAuth/App2WxApp/Auth",

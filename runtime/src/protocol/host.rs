@@ -35,7 +35,7 @@ enum Problem {
     Ipv4,
     HttpNotLoopback(String),
     PathSegment,
-    /// The host given with the endpoint's path; the host alone, normalized.
+    /// The host given with the endpoint's path; the host (or base path) without it, normalized.
     Endpoint(String),
     Unparsable,
     EmulatorHost,
@@ -82,7 +82,7 @@ impl InvalidHost {
                 "must be the emulator's `host:port`, such as `127.0.0.1:8787` or `10.0.2.2:8787`".into()
             }
             Problem::Endpoint(host) => format!(
-                "must be the host alone: the endpoint `{EXCHANGE_PATH}{{pool}}` is added to it, so write `{host}`"
+                "must be the host (or a deployment's base path) without the endpoint: `{EXCHANGE_PATH}{{pool}}` is added to it, so write `{host}`"
             ),
         }
     }

@@ -115,6 +115,10 @@ impl Parts<'_> {
             .map_err(|_| malformed("the claims are not base64url"))?;
         match serde_json::from_slice(&bytes) {
             Ok(Unique(Value::Object(claims))) => Ok(claims),
+            // serde_json's own limit; its code is not public, its words are.
+            Err(error) if error.to_string().starts_with("recursion limit exceeded") => Err(
+                malformed("the claims nest deeper than the 128 levels JSON is read to"),
+            ),
             _ => Err(malformed(
                 "the claims are not a JSON object naming each claim once",
             )),

@@ -139,16 +139,17 @@ impl TokenVerifier {
 
     /// The issuer tokens must name in `iss` (GenAuth: `https://<app domain>/oidc`).
     #[must_use]
-    pub fn issuer(mut self, issuer: &str) -> Self {
-        self.issuer = Some(issuer.into());
+    pub fn issuer(mut self, issuer: impl AsRef<str>) -> Self {
+        self.issuer = Some(issuer.as_ref().into());
         self
     }
 
     /// The audience tokens must name in `aud` (GenAuth: the application id), or, in the
-    /// older claim shape without `aud`, in `data.clientId`.
+    /// older claim shape without `aud`, in `data.clientId`. Takes text or a
+    /// [`PoolId`](crate::PoolId): `.audience(Login::POOL_ID)`.
     #[must_use]
-    pub fn audience(mut self, audience: &str) -> Self {
-        self.audience = Some(audience.into());
+    pub fn audience(mut self, audience: impl AsRef<str>) -> Self {
+        self.audience = Some(audience.as_ref().into());
         self
     }
 
