@@ -109,7 +109,7 @@ fn nothing_printed_or_traced_holds_a_secret() {
         // The token checked, and a forged one refused.
         let verifier = TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))
             .unwrap()
-            .issuer(&format!("{}/oidc", emulator.base_url()));
+            .issuer(format!("{}/oidc", emulator.base_url()));
         printed.value(&verifier);
         let token = user.token.as_ref().unwrap().expose_secret().to_owned();
         let verified = verifier.verify(&token).await.unwrap();
