@@ -239,7 +239,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 fn emulator_verifier(emulator: &Emulator) -> Result<TokenVerifier, Box<dyn Error>> {
     Ok(
         TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))?
-            .issuer(&format!("{}/oidc", emulator.base_url()))
+            .issuer(format!("{}/oidc", emulator.base_url()))
             .audience(PhoneLogin::POOL_ID.as_str()),
     )
 }

@@ -107,7 +107,7 @@ async fn on_the_emulator() -> Result<(), Box<dyn Error>> {
         "\n5. The app sends the token with each request (Authorization: Bearer …); the backend checks it:"
     );
     let verifier = TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))?
-        .issuer(&format!("{}/oidc", emulator.base_url()))
+        .issuer(format!("{}/oidc", emulator.base_url()))
         .audience(PhoneLogin::POOL_ID.as_str());
     println!("   keys from {}{JWKS_PATH}", emulator.base_url());
     let token = user.token.as_ref().ok_or("the exchange gave no token")?;

@@ -31,7 +31,7 @@ fn now() -> u64 {
 fn jwks_verifier(emulator: &Emulator) -> TokenVerifier {
     TokenVerifier::jwks(&format!("{}{JWKS_PATH}", emulator.base_url()))
         .unwrap()
-        .issuer(&format!("{}/oidc", emulator.base_url()))
+        .issuer(format!("{}/oidc", emulator.base_url()))
         .audience(PhoneLogin::POOL_ID.as_str())
 }
 
@@ -88,7 +88,7 @@ async fn a_pool_with_a_token_secret_issues_hs256_tokens() {
     let user = client(&emulator).exchange(ticket(&emulator)).await.unwrap();
     let token = user.token.as_ref().unwrap().expose_secret().to_owned();
     let verified = TokenVerifier::hs256(PoolSecret::new(TOKEN_SECRET))
-        .issuer(&format!("{}/oidc", emulator.base_url()))
+        .issuer(format!("{}/oidc", emulator.base_url()))
         .audience(PhoneLogin::POOL_ID.as_str())
         .verify(&token)
         .await
