@@ -6,7 +6,7 @@ use syn::Lit;
 
 use crate::attr::Value;
 use crate::ctxt::Errors;
-use crate::protocol::{InvalidPoolId, MAX_TICKET_TTL_SECS, MiniProgramType, PoolId};
+use crate::protocol::{InvalidPoolId, MAX_TICKET_TTL_SECS, MiniProgramType, PoolId, is_invisible};
 
 const BOOLEAN: &str = "`true` or `false`";
 
@@ -145,7 +145,7 @@ impl Check<'_> {
                 (message, s.span())
             }
             other => {
-                self.not_a(&other, "an integer", crate::keys::TICKET_TTL_HINT);
+                self.not_a(&other, "an integer", crate::hints::TICKET_TTL_HINT);
                 return None;
             }
         };
@@ -224,14 +224,6 @@ impl Check<'_> {
         self.errors.push(at, message);
         None
     }
-}
-
-/// A character that shows as nothing: a zero-width space or joiner, a byte-order mark.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-    )
 }
 
 /// A single lowercase word, such as `release`, that reads as a value without its quotes

@@ -7,22 +7,11 @@ use syn::ext::IdentExt as _;
 use crate::attr::{self, Value};
 use crate::check::Check;
 use crate::ctxt::Errors;
+use crate::hints::{
+    CRATE_HINT, FROM_APP_HINT, GET_PHONE_HINT, HOST_HINT, KEYS, NEEDS_SECRET_HINT, PATH_HINT,
+    POOL_HINT, PROGRAM_TYPE_HINT, SELF_WXAPP_HINT, USER_NAME_HINT,
+};
 use crate::protocol::{InvalidPage, MiniProgramType, OriginalId, Page, PoolId, normalize_host};
-
-/// The keys, in the order the documentation lists them.
-pub(crate) const KEYS: &[&str] = &[
-    "pool",
-    "self_wxapp",
-    "from_app",
-    "get_phone",
-    "program_type",
-    "user_name",
-    "path",
-    "host",
-    "needs_secret",
-    "ticket_ttl",
-    "crate",
-];
 
 /// A value as written, with the spans errors point at.
 pub(crate) struct Spanned<T> {
@@ -176,23 +165,6 @@ impl Attr {
         }
     }
 }
-
-const POOL_HINT: &str =
-    "the user pool id from the GenAuth console, e.g. `pool = \"5e4cdd055df3df65dc58b97d\"`";
-const SELF_WXAPP_HINT: &str = "`false` for the vendor's Mini Login, `true` for your own copy of it";
-const FROM_APP_HINT: &str = "it can only be `true`, which is also the default";
-const GET_PHONE_HINT: &str = "`true` asks the user to share their phone number";
-const PROGRAM_TYPE_HINT: &str =
-    "\"release\", \"test\" or \"preview\", e.g. `program_type = \"release\"`";
-const USER_NAME_HINT: &str =
-    "the original id of your own copy of Mini Login, e.g. `user_name = \"gh_0123456789ab\"`";
-const PATH_HINT: &str = "the mini program page, e.g. `path = \"/routes/explore\"`";
-const HOST_HINT: &str = "an absolute URL, e.g. `host = \"https://core.genauth.ai\"`";
-const NEEDS_SECRET_HINT: &str =
-    "whether the pool requires its secret to exchange a ticket (the default, `true`)";
-pub(crate) const TICKET_TTL_HINT: &str =
-    "a number of seconds from 1 to 3600, e.g. `ticket_ttl = 120`";
-const CRATE_HINT: &str = "`crate = \"::my_reexport::mini_program_login\"`";
 
 fn store<T>(
     slot: &mut Option<Spanned<T>>,

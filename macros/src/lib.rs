@@ -14,6 +14,7 @@ mod attr;
 mod check;
 mod ctxt;
 mod expand;
+mod hints;
 mod keys;
 #[allow(
     dead_code,
@@ -21,6 +22,7 @@ mod keys;
     unused_imports,
     reason = "the runtime's rules, compiled in whole: the attribute uses some of them"
 )]
+#[cfg_attr(protocol_from_runtime, path = "../../runtime/src/protocol/mod.rs")]
 mod protocol;
 mod unknown;
 mod valid;

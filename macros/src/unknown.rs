@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 
 use crate::ctxt::Errors;
-use crate::keys::KEYS;
+use crate::hints::KEYS;
 
 /// How much of an unknown key an error repeats.
 const SHOWN_CHARS: usize = 40;

@@ -11,6 +11,7 @@ mod pipeline;
 mod response;
 mod send;
 mod server_text;
+mod shown;
 mod trace;
 mod user;
 mod wechat;

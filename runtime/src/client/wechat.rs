@@ -7,7 +7,7 @@ use serde::de::Deserializer;
 use serde_json::Value;
 
 use super::lenient::{Expected, FieldError, Leftovers, Lenient};
-use super::user::{Id, text};
+use super::shown::{Id, text};
 
 /// The `oauth` string does not hold a WeChat profile.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
