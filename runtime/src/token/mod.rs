@@ -25,6 +25,7 @@
 mod claims;
 mod error;
 mod jwks;
+mod key_set;
 #[cfg(test)]
 mod tests;
 
