@@ -1,0 +1,1 @@
+//! Holds nothing: the suite is `compile_fail.rs`, its cases `ui/`.
