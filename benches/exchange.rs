@@ -214,7 +214,7 @@ fn construction(c: &mut Criterion) {
 /// Decoding alone: the documentation's sample user object, into `UserInfo` and, for
 /// reference, into an untyped `serde_json::Value`.
 fn decode(c: &mut Criterion) {
-    let sample = include_str!("../runtime/tests/fixtures/documentation-sample.json");
+    let sample = include_str!("../tests/behaviour/fixtures/documentation-sample.json");
     let mut group = c.benchmark_group("decode");
     group.bench_function("user_info", |b| {
         b.iter(|| UserInfo::from_json(black_box(sample)).is_ok())

@@ -141,7 +141,7 @@ fn main() -> Result<(), BoxError> {
     let user = std::env::temp_dir().join(format!("memory-user-{}.json", std::process::id()));
     std::fs::write(
         &user,
-        include_str!("../../../runtime/tests/fixtures/documentation-sample.json"),
+        include_str!("../../../tests/behaviour/fixtures/documentation-sample.json"),
     )?;
 
     let ours = Server::start(

@@ -4,9 +4,7 @@
 //! the others accept; what one refuses, the others refuse. For an accepted launch, all
 //! three make the same launch request.
 
-mod harness;
-
-use harness::{Compiled, compile_attributes};
+use crate::harness::{Compiled, compile_attributes};
 use mini_program_login::{ExchangeClient, LaunchRequest, OriginalId, Page, PoolId, parse_response};
 use mini_program_login_emulator::{
     Emulator, MiniLoginRequest, MiniLoginResult, PoolConfig, UserChoice,

@@ -2,16 +2,14 @@
 //! `TokenVerifier` checks them by the emulator's JWKS or a pool's `token_secret`; each
 //! refusal over RS256, with keys and a JWKS this test makes itself.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::common::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::*;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use mini_program_login::token::{TokenError, TokenVerifier};
 use mini_program_login::{MiniProgramLogin, PoolSecret};

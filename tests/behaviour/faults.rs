@@ -3,14 +3,12 @@
 //! panic or a hang. The servers are real sockets made by the test; the TLS ones use
 //! certificates made here with rcgen.
 
-mod common;
-
 use std::error::Error as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{PlainLogin, SECRET};
+use crate::common::{PlainLogin, SECRET};
 use mini_program_login::{
     ErrorCategory, ExchangeClient, ExchangeError, MiniProgramLogin, PoolSecret,
 };
@@ -127,7 +125,7 @@ async fn a_name_that_does_not_resolve_is_a_transport_error() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
-    assert_no_connection(&common::refused_host()).await;
+    assert_no_connection(&crate::common::refused_host()).await;
 }
 
 #[tokio::test]

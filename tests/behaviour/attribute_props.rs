@@ -8,12 +8,10 @@
 //! The texts come from a seeded generator: `ATTRIBUTE_PROPS_SEED=<u64>` and
 //! `ATTRIBUTE_PROPS_CASES=<n>` explore others; a failure prints the seed.
 
-mod harness;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use harness::{Compiled, Expansion, compile_attributes};
+use crate::harness::{Compiled, Expansion, compile_attributes};
 
 const VENDOR: &str = "gh_a781a791e29e";
 const DEFAULT_PAGE: &str = "/routes/explore";

@@ -43,13 +43,14 @@ struct EveryOtherKey;
 /// Fields of any kind are left as written.
 #[derive(Debug, Default, PartialEq)]
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
-pub struct WithFields {
-    pub tenant: u32,
+pub(crate) struct WithFields {
+    pub(crate) tenant: u32,
     name: String,
 }
 
 #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
-pub struct Tuple(pub u8, pub &'static str);
+#[allow(dead_code, reason = "a tuple struct is configured like any other")]
+pub(crate) struct Tuple(pub(crate) u8, pub(crate) &'static str);
 
 mod reexported {
     pub(crate) use mini_program_login as runtime;
@@ -58,7 +59,7 @@ mod reexported {
 #[mini_program_login(
     pool = "5e4cdd055df3df65dc58b97d",
     self_wxapp = false,
-    crate = "crate::reexported::runtime"
+    crate = "crate::attribute::reexported::runtime"
 )]
 struct ThroughReexport;
 

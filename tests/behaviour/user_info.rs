@@ -2,8 +2,6 @@
 //! typed, a field of another type kept without costing the login, and `Debug` that
 //! shows no phone number.
 
-#![cfg(feature = "client")]
-
 use mini_program_login::{Gender, OffsetDateTime, UserInfo};
 use serde_json::json;
 

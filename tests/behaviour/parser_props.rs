@@ -5,6 +5,11 @@ use mini_program_login::{
 };
 use proptest::prelude::*;
 
+/// A parse's result in a form two results compare by: the ticket's text, or the error.
+fn same(result: Result<mini_program_login::Ticket, LaunchError>) -> Result<String, LaunchError> {
+    result.map(|ticket| ticket.expose_secret().to_owned())
+}
+
 fn ext_msg(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
@@ -57,10 +62,18 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+    fn arbitrary_bytes_give_a_ticket_or_an_error_shown_cleanly(
+        bytes in proptest::collection::vec(any::<u8>(), 0..512)
+    ) {
         let input = String::from_utf8_lossy(&bytes);
-        let _ = parse_result(&input);
-        let _ = parse_response(0, Some(&input));
+        let result = same(parse_result(&input));
+        // WeChat's errCode 0 reads the same extMsg the same way.
+        prop_assert_eq!(&same(parse_response(0, Some(&input))), &result);
+        if let Err(error) = result {
+            let shown = error.to_string();
+            prop_assert!(!shown.is_empty());
+            prop_assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        }
     }
 
     #[test]
@@ -98,8 +111,19 @@ proptest! {
         input in "((code|message|ticket|x)(=[0-9a-z%+=&]{0,8})?&?){0,8}",
         err_code in any::<i32>(),
     ) {
-        let _ = parse_result(&input);
-        let _ = parse_response(err_code, Some(&input));
-        let _ = parse_response(err_code, None);
+        let result = same(parse_response(err_code, Some(&input)));
+        let without = same(parse_response(err_code, None));
+        match err_code {
+            // errCode 0: the extMsg decides; without one, the answer is malformed.
+            0 => {
+                prop_assert_eq!(result, same(parse_result(&input)));
+                prop_assert_eq!(
+                    without.err(),
+                    Some(LaunchError::Malformed { reason: MalformedReason::MissingExtMsg })
+                );
+            }
+            // Any other errCode wins over whatever extMsg holds.
+            _ => prop_assert_eq!(result, without),
+        }
     }
 }
