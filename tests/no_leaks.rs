@@ -373,8 +373,10 @@ fn echoes(ticket: &str, secret: &str) -> Vec<(String, String)> {
 }
 
 /// Exchanges against servers that echo the ticket and secret into every field they
-/// can: `requestId`, `message` (also one just under the 1 MiB cap), a user's
-/// `nickname` and unknown fields, an HTML error page. The failures, and the user.
+/// can (raw, JSON-escaped, percent-encoded, in base64, inside HTML): `requestId`,
+/// `message` (also one just under the 1 MiB cap), a user's `nickname` and unknown
+/// fields, an HTML error page. No error shows them, nor the server's own words. The
+/// failures, and the user.
 async fn echoed(printed: &mut Printed) -> Vec<ExchangeError> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     const TICKET: &str = "tkt/Echo+=&\\<9z>\"q";
@@ -383,8 +385,11 @@ async fn echoed(printed: &mut Printed) -> Vec<ExchangeError> {
     for (_, shown) in &forms {
         printed.forbid(shown);
     }
+    // The server's own words, which no error shows either (it shows their length).
+    const SAID: &str = "GenAuthSaidThisInItsMessage";
+    printed.forbid(SAID);
     let written: Vec<&str> = forms.iter().map(|(written, _)| written.as_str()).collect();
-    let echo = written.join(" | ");
+    let echo = format!("{SAID} {}", written.join(" | "));
     let json_echo = serde_json::to_string(&echo).unwrap();
     let near_cap = serde_json::to_string(&format!(
         "{echo} {} {echo}",
