@@ -7,8 +7,9 @@
 //! against the embedded emulator, and prints how to try them with curl. `-- --demo`
 //! plays the app once against it and exits. With `GENAUTH_HOST`, `GENAUTH_POOL_SECRET`
 //! `GENAUTH_JWKS_URL` (`https://<app domain>/oidc/.well-known/jwks.json`) and
-//! `GENAUTH_APP_ID` (the tokens' audience) set, it
-//! works against GenAuth instead of the emulator.
+//! `GENAUTH_APP_ID` (the tokens' audience) set, it works against GenAuth (or the
+//! emulator's binary) instead of the embedded emulator; `BACKEND_LISTEN` moves it off
+//! 127.0.0.1:3000.
 
 #[path = "support/trace.rs"]
 mod trace;
@@ -196,10 +197,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
     };
     let app = app(client, verifier);
-    let addr: SocketAddr = if demo {
-        ([127, 0, 0, 1], 0).into()
-    } else {
-        ([127, 0, 0, 1], 3000).into()
+    let addr: SocketAddr = match std::env::var("BACKEND_LISTEN") {
+        Ok(addr) => addr.parse()?,
+        Err(_) if demo => ([127, 0, 0, 1], 0).into(),
+        Err(_) => ([127, 0, 0, 1], 3000).into(),
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned as _;
-use syn::{Data, DeriveInput};
+use syn::{Data, DeriveInput, Fields};
 
 use crate::ctxt::Errors;
 use crate::keys;
@@ -42,8 +42,17 @@ pub(crate) fn mini_program_login(args: TokenStream, item: TokenStream) -> TokenS
     }
     let attr = keys::parse(args, &mut errors);
     let config = valid::validate(&attr, &mut errors);
+    let uniffi = attr.uniffi.as_ref().filter(|flag| flag.value);
     if let Some(input) = &input {
         check_item(input, &mut errors);
+        if let Some(flag) = uniffi
+            && !matches!(&input.data, Data::Struct(data) if matches!(data.fields, Fields::Unit))
+        {
+            errors.push(
+                flag.key,
+                "`uniffi` makes the struct a UniFFI object that Swift and Kotlin build without argument: write it as a unit struct, `pub struct Login;`",
+            );
+        }
     }
     let krate = attr.krate.as_ref().map_or_else(
         || quote!(::mini_program_login),
@@ -55,6 +64,16 @@ pub(crate) fn mini_program_login(args: TokenStream, item: TokenStream) -> TokenS
     match (errors.into_result(), input, config) {
         (Ok(()), Some(input), Some(config)) => {
             let implementation = implement(&input, &config, &krate, false);
+            // The runtime's macro makes the struct a UniFFI object, or, without its
+            // feature `uniffi`, says to turn it on.
+            let item = match uniffi {
+                Some(flag) => {
+                    let ident = &input.ident;
+                    let object = quote_spanned!(flag.key=> #krate::__uniffi_object!);
+                    quote!(#object { #ident; #item })
+                }
+                None => item,
+            };
             quote!(#item #implementation)
         }
         (result, input, _) => {

@@ -13,6 +13,7 @@ pub(crate) const KEYS: &[&str] = &[
     "host",
     "needs_secret",
     "ticket_ttl",
+    "uniffi",
     "crate",
 ];
 
@@ -33,3 +34,5 @@ pub(crate) const NEEDS_SECRET_HINT: &str =
 pub(crate) const TICKET_TTL_HINT: &str =
     "a number of seconds from 1 to 3600, e.g. `ticket_ttl = 120`";
 pub(crate) const CRATE_HINT: &str = "`crate = \"::my_reexport::mini_program_login\"`";
+pub(crate) const UNIFFI_HINT: &str =
+    "`uniffi` alone (or `uniffi = true`) makes the struct a UniFFI object for Swift and Kotlin";

@@ -9,7 +9,7 @@ use crate::check::Check;
 use crate::ctxt::Errors;
 use crate::hints::{
     CRATE_HINT, FROM_APP_HINT, GET_PHONE_HINT, HOST_HINT, KEYS, NEEDS_SECRET_HINT, PATH_HINT,
-    POOL_HINT, PROGRAM_TYPE_HINT, SELF_WXAPP_HINT, USER_NAME_HINT,
+    POOL_HINT, PROGRAM_TYPE_HINT, SELF_WXAPP_HINT, UNIFFI_HINT, USER_NAME_HINT,
 };
 use crate::protocol::{InvalidPage, MiniProgramType, OriginalId, Page, PoolId, normalize_host};
 
@@ -35,6 +35,7 @@ pub(crate) struct Attr {
     pub(crate) host: Option<Spanned<String>>,
     pub(crate) needs_secret: Option<Spanned<bool>>,
     pub(crate) ticket_ttl: Option<Spanned<u64>>,
+    pub(crate) uniffi: Option<Spanned<bool>>,
     pub(crate) krate: Option<Spanned<syn::Path>>,
     /// Known keys written, valid or not, so that a key with a bad value is not also
     /// reported missing.
@@ -142,6 +143,14 @@ impl Attr {
             "ticket_ttl" => {
                 let v = check.ticket_ttl(value);
                 store(&mut self.ticket_ttl, span, v, &name, check.errors);
+            }
+            "uniffi" => {
+                // A flag: written alone, it is on.
+                let v = match value {
+                    Value::Missing => Some((true, span)),
+                    value => check.boolean(value, UNIFFI_HINT),
+                };
+                store(&mut self.uniffi, span, v, &name, check.errors);
             }
             "crate" => {
                 let v = check.string(value, CRATE_HINT).and_then(|(s, at)| {

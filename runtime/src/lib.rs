@@ -36,6 +36,8 @@
     )
 )]
 
+#[cfg(feature = "uniffi")]
+pub mod bindings;
 #[cfg(feature = "client")]
 mod client;
 mod config;
@@ -128,3 +130,8 @@ pub use time::OffsetDateTime;
 
 #[doc(inline)]
 pub use mini_program_login_macros::mini_program_login;
+
+// The runtime's own UniFFI scaffolding: its types reach the bindings of the app team's
+// crate, which calls `uniffi::setup_scaffolding!()` for its own.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("mini_program_login");

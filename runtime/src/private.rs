@@ -22,3 +22,18 @@ pub trait SecretRequired {}
     note = "call `{Self}::exchange_client(PoolSecret::from_env(\"GENAUTH_POOL_SECRET\")?)` on your backend instead, or set `needs_secret = false` if the pool's \"exchange needs secret\" setting is off"
 )]
 pub trait SecretOptional {}
+
+/// What the attribute's key `uniffi` expands to without the runtime's feature `uniffi`:
+/// the struct as written, and one error that says to turn the feature on. (With the
+/// feature, `bindings.rs` defines it.)
+#[cfg(not(feature = "uniffi"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __uniffi_object {
+    ($name:ident; $($item:tt)*) => {
+        $($item)*
+        ::core::compile_error! {
+            "the key `uniffi` needs the feature `uniffi` of mini-program-login: `mini-program-login = { version = \"0.1\", default-features = false, features = [\"uniffi\"] }`, with `uniffi = \"0.33\"` beside it"
+        }
+    };
+}

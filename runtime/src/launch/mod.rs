@@ -119,8 +119,10 @@ impl LaunchRequest {
     }
 }
 
-/// Why [`LaunchRequest::emulator_page_url`] cannot make the page's URL.
+/// Why [`LaunchRequest::emulator_page_url`] cannot make the page's URL. With the
+/// feature `uniffi`, Kotlin's `EmulatorPageException`, whose message is this `Display`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error), uniffi(flat_error))]
 #[non_exhaustive]
 pub enum EmulatorPageError {
     /// The emulator is not `host:port`.

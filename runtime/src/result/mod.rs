@@ -211,6 +211,10 @@ fn parse_integer(text: &str) -> Option<i64> {
 ///
 /// It cannot be cloned: [`ExchangeClient::exchange`](crate::ExchangeClient) takes it by
 /// value. `Debug` does not show it; [`expose_secret`](Self::expose_secret) does.
+///
+/// With the feature `uniffi`, a UniFFI object: `Ticket.exposeSecret()` in Kotlin, whose
+/// `toString()` is this `Debug`.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Object), uniffi::export(Debug))]
 pub struct Ticket {
     value: SecretString,
     received_at: Instant,

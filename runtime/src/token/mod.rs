@@ -147,7 +147,7 @@ impl TokenVerifier {
 
     /// The audience tokens must name in `aud` (GenAuth: the application id), or, in the
     /// older claim shape without `aud`, in `data.clientId`. Takes text or a
-    /// [`PoolId`](crate::PoolId): `.audience(Login::POOL_ID)`.
+    /// [`PoolId`]: `.audience(Login::POOL_ID)`.
     #[must_use]
     pub fn audience(mut self, audience: impl AsRef<str>) -> Self {
         self.audience = Some(audience.as_ref().into());

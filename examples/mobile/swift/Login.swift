@@ -1,0 +1,67 @@
+// What an iOS app writes against the Swift that `mini-program-login-bindgen` generates
+// for `examples/mobile` (`test.sh` generates it into `target/mobile/swift`: the names
+// used here are those of that file).
+// Not compiled here: this machine has no Swift toolchain; the Kotlin and Python checks
+// exercise the same generated names.
+//
+// The release build launches Mini Login through WeChat OpenSDK and reads its answer in
+// `onResp`; the debug build, in the Simulator where WeChat cannot be installed, opens
+// the emulator's page instead and reads the URL it comes back with.
+
+import AuthenticationServices
+import Foundation
+
+final class LoginFlow: NSObject, WXApiDelegate, ASWebAuthenticationPresentationContextProviding {
+    private let login = PhoneLogin()
+    /// Hands the ticket's text to the app's backend, which exchanges it.
+    var sendToBackend: (String) -> Void = { _ in }
+    var failed: (Error) -> Void = { _ in }
+
+    // Release: WeChat OpenSDK.
+    func start() {
+        let request = login.launchRequest()
+        let launch = WXLaunchMiniProgramReq.object()
+        launch.userName = request.userName
+        launch.path = request.path
+        switch request.miniProgramType {
+        case .release: launch.miniProgramType = .release
+        case .test: launch.miniProgramType = .test
+        case .preview: launch.miniProgramType = .preview
+        }
+        WXApi.send(launch)
+    }
+
+    func onResp(_ resp: BaseResp) {
+        guard let resp = resp as? WXLaunchMiniProgramResp else { return }
+        do {
+            let ticket = try login.parseResponse(errCode: resp.errCode, extMsg: resp.extMsg)
+            sendToBackend(ticket.exposeSecret())
+        } catch LaunchError.Cancelled {
+            // The user backed out: nothing to say.
+        } catch LaunchError.Refused(let code, let refusalMessage) {
+            failed(NSError(domain: "login", code: Int(code), userInfo: [NSLocalizedDescriptionKey: refusalMessage]))
+        } catch {
+            failed(error)
+        }
+    }
+
+    // Debug, in the Simulator: the emulator's page (127.0.0.1 is the Mac running it).
+    func startOnEmulator() throws {
+        let page = try login.emulatorPageUrl(hostPort: "127.0.0.1:8787", redirectUri: "myapp://login")
+        let session = ASWebAuthenticationSession(url: URL(string: page)!, callbackURLScheme: "myapp") { url, error in
+            guard let url else { return self.failed(error!) }
+            do {
+                let ticket = try self.login.parseCallbackUrl(url: url.absoluteString)
+                self.sendToBackend(ticket.exposeSecret())
+            } catch {
+                self.failed(error)
+            }
+        }
+        session.presentationContextProvider = self
+        session.start()
+    }
+
+    func presentationAnchor(for session: ASWebAuthenticationSession) -> ASPresentationAnchor {
+        ASPresentationAnchor()
+    }
+}
