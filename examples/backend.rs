@@ -16,18 +16,16 @@ mod trace;
 
 use std::error::Error;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRef, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use mini_program_login::token::{TokenError, TokenVerifier};
-use mini_program_login::{
-    ErrorCategory, ExchangeClient, MiniProgramLogin, PoolSecret, mini_program_login,
-};
+use mini_program_login::axum::VerifiedUser;
+use mini_program_login::token::TokenVerifier;
+use mini_program_login::{ExchangeClient, MiniProgramLogin, PoolSecret, mini_program_login};
 use mini_program_login_emulator::{Emulator, JWKS_PATH, PoolConfig, UserChoice};
 use serde_json::{Value, json};
 
@@ -40,15 +38,19 @@ struct PhoneLogin;
 
 const EMULATED_SECRET: &str = "emulated-pool-secret";
 
-/// What every request shares: made once.
+/// What every request shares, made once; each handler takes the part it needs
+/// (`State<ExchangeClient>`, and the `TokenVerifier` behind `VerifiedUser`).
+#[derive(Clone, FromRef)]
 struct Backend {
     client: ExchangeClient,
     verifier: TokenVerifier,
 }
 
 /// `POST /login` with `{"ticket": "…"}`, as the app sends it after parsing Mini Login's
-/// `extMsg`. It answers the user and the token the app sends with later requests.
-async fn login(State(backend): State<Arc<Backend>>, body: Bytes) -> Response {
+/// `extMsg`. It answers the user and the token the app sends with later requests; a
+/// failed exchange answers by its category (401: log in again; 500: the backend is
+/// misconfigured; 503: try again; 502: unexpected), in the crate's words.
+async fn login(State(client): State<ExchangeClient>, body: Bytes) -> Response {
     let ticket = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v.get("ticket").and_then(Value::as_str).map(str::to_owned))
@@ -59,7 +61,7 @@ async fn login(State(backend): State<Arc<Backend>>, body: Bytes) -> Response {
             json!({"error": "expected {\"ticket\": \"...\"}"}),
         );
     };
-    match backend.client.exchange(ticket).await {
+    match client.exchange(ticket).await {
         // A real backend would find or create its own user here.
         Ok(user) => reply(
             StatusCode::OK,
@@ -73,76 +75,22 @@ async fn login(State(backend): State<Arc<Backend>>, body: Bytes) -> Response {
             }),
         ),
         Err(error) => {
-            // Safe to log: no error carries a secret, ticket, token or phone number,
-            // and server text in it is bounded and cleaned.
+            // Safe to log: no error shows a secret, ticket, token or server text.
             eprintln!("exchange failed ({}): {error}", error.category());
-            let (status, message) = match error.category() {
-                // The ticket is spent, stale or unknown: the user starts over.
-                ErrorCategory::LoginAgain => (
-                    StatusCode::UNAUTHORIZED,
-                    "the login expired; please log in again",
-                ),
-                // GenAuth refused this backend itself (its secret, its pool, its host):
-                // an operator has to act, not the user.
-                ErrorCategory::Misconfigured => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "the login service is misconfigured",
-                ),
-                ErrorCategory::Unavailable => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "GenAuth is unavailable; please try again",
-                ),
-                _ => (
-                    StatusCode::BAD_GATEWAY,
-                    "GenAuth's answer was unexpected; please try again",
-                ),
-            };
-            reply(status, json!({ "error": message }))
+            error.into_response()
         }
     }
 }
 
 /// `GET /me` with `Authorization: Bearer <token>`: a route only a logged-in user
 /// reaches. The token is checked locally, by the verifier's key; no call to GenAuth.
-async fn me(State(backend): State<Arc<Backend>>, headers: HeaderMap) -> Response {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        // The scheme is case-insensitive (RFC 9110).
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token);
-    let Some(token) = bearer else {
-        return reply(
-            StatusCode::UNAUTHORIZED,
-            json!({"error": "send the token from /login as `Authorization: Bearer <token>`"}),
-        );
-    };
-    match backend.verifier.verify(token.trim()).await {
-        Ok(token) => reply(
-            StatusCode::OK,
-            json!({"user_id": token.user_id, "pool_id": token.pool_id}),
-        ),
-        // Safe to log: no token error carries any of the token.
-        Err(error @ TokenError::Keys { .. }) => {
-            eprintln!("token check failed: {error}");
-            reply(
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"error": "the login service is unavailable; please try again"}),
-            )
-        }
-        Err(TokenError::Expired) => reply(
-            StatusCode::UNAUTHORIZED,
-            json!({"error": "the session expired; please log in again"}),
-        ),
-        Err(error) => {
-            eprintln!("token refused: {error}");
-            reply(
-                StatusCode::UNAUTHORIZED,
-                json!({"error": "the token is not valid; please log in again"}),
-            )
-        }
-    }
+/// Without a valid token the handler is not called: `VerifiedUser` answers 401 (or 503
+/// when the keys cannot be had), as RFC 6750 says.
+async fn me(user: VerifiedUser) -> Response {
+    reply(
+        StatusCode::OK,
+        json!({"user_id": user.user_id, "pool_id": user.pool_id}),
+    )
 }
 
 /// The backend's routes.
@@ -150,7 +98,7 @@ fn app(client: ExchangeClient, verifier: TokenVerifier) -> Router {
     Router::new()
         .route("/login", post(login))
         .route("/me", get(me))
-        .with_state(Arc::new(Backend { client, verifier }))
+        .with_state(Backend { client, verifier })
 }
 
 fn reply(status: StatusCode, body: Value) -> Response {

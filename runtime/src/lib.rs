@@ -36,6 +36,8 @@
     )
 )]
 
+#[cfg(feature = "axum")]
+pub mod axum;
 #[cfg(feature = "uniffi")]
 pub mod bindings;
 #[cfg(feature = "client")]

@@ -12,6 +12,7 @@
 mod agreement;
 mod attribute;
 mod attribute_props;
+mod axum;
 mod blocking;
 #[path = "../common/mod.rs"]
 mod common;
