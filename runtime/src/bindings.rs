@@ -59,8 +59,9 @@ impl From<crate::LaunchRequest> for LaunchRequest {
 
 /// [`crate::LaunchError`] for the bindings: Kotlin's `LaunchException`, Swift's and
 /// Python's `LaunchError`. The refusal's text is `refusal_message`, so that it does not
-/// clash with `Throwable.message`; the exception's own message is the `Display` of the
-/// Rust error (bounded, without control characters).
+/// clash with `Throwable.message`; it is the text as Rust's `Display` shows it, bounded
+/// and without control or bidirectional characters, because UniFFI builds the
+/// exception's message (and `toString()`, which ends in logs) from the fields.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum LaunchError {
     /// The user backed out in WeChat (`errCode` -2).
@@ -73,11 +74,12 @@ pub enum LaunchError {
         err_code: i32,
     },
     /// Mini Login answered with a code other than 200.
-    #[error("{}", result::LaunchError::Refused { code: *code, message: refusal_message.clone() })]
+    #[error("Mini Login refused the login with code {code}: {refusal_message}")]
     Refused {
         /// Mini Login's `code`.
         code: i64,
-        /// Mini Login's `message`, as decoded. Text from outside: show it bounded.
+        /// Mini Login's `message`, as decoded, bounded (300 characters) and without
+        /// control or bidirectional characters.
         refusal_message: String,
     },
     /// The result does not follow the protocol.
@@ -95,7 +97,7 @@ impl From<result::LaunchError> for LaunchError {
             result::LaunchError::WeChat { err_code } => Self::WeChat { err_code },
             result::LaunchError::Refused { code, message } => Self::Refused {
                 code,
-                refusal_message: message,
+                refusal_message: crate::text::shown(&message, crate::text::SHOWN_CHARS),
             },
             result::LaunchError::Malformed { reason } => Self::Malformed {
                 reason: reason.to_string(),

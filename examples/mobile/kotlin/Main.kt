@@ -111,6 +111,14 @@ fun main(args: Array<String>) {
             expect(it.message?.contains("400") == true) { "${it.message}" }
         }
     }
+    check("a refusal's text reaches Kotlin bounded and without control characters") {
+        val forged = "code=400&message=line1%0D%0AFAKE%20LOG%1B%5B2J%E2%80%AE" + "x".repeat(5000)
+        throws<LaunchException.Refused>({ login.parseResult(forged) }) {
+            val shown = it.refusalMessage + " " + it.toString()
+            expect(shown.none { c -> c == '\r' || c == '\n' || c == '\u001b' || c == '\u202e' }) { shown.take(80) }
+            expect(it.refusalMessage.length <= 301) { "${it.refusalMessage.length} characters" }
+        }
+    }
     check("LaunchException.Malformed(reason)") {
         throws<LaunchException.Malformed>({ login.parseResponse(0, null) }) {
             expect(it.reason.isNotEmpty()) { "no reason" }

@@ -53,6 +53,7 @@ impl std::error::Error for InvalidRedirectUri {}
 const NOT_AN_APPS: &[&str] = &[
     "about",
     "android-app",
+    "app-prefs",
     "app-settings",
     "blob",
     "callto",
@@ -66,12 +67,16 @@ const NOT_AN_APPS: &[&str] = &[
     "dav",
     "devtools",
     "dns",
+    "dolphin",
+    "douyin",
     "edge",
     "facetime",
     "facetime-audio",
+    "fb",
     "feed",
     "file",
     "filesystem",
+    "focus",
     "ftp",
     "ftps",
     "geo",
@@ -88,8 +93,12 @@ const NOT_AN_APPS: &[&str] = &[
     "itms-services",
     "jar",
     "javascript",
+    "kakaotalk",
+    "kiwi",
+    "klar",
     "ldap",
     "ldaps",
+    "line",
     "magnet",
     "mailto",
     "maps",
@@ -103,8 +112,11 @@ const NOT_AN_APPS: &[&str] = &[
     "news",
     "nntp",
     "opera",
+    "orion",
     "pop",
     "prefs",
+    "puffin",
+    "quark",
     "resource",
     "rtmp",
     "rtsp",
@@ -112,24 +124,30 @@ const NOT_AN_APPS: &[&str] = &[
     "settings",
     "sftp",
     "shortcuts",
+    "sinaweibo",
     "sip",
     "sips",
     "skype",
     "sms",
     "smsto",
     "snews",
+    "snssdk1128",
     "ssh",
     "steam",
     "tel",
     "telnet",
+    "tg",
+    "tim",
     "urn",
     "vbscript",
     "view-source",
     "webcal",
+    "weibo",
     "ws",
     "wss",
     "x-javascript",
     "xmpp",
+    "zhihu",
 ];
 
 /// Checks a `redirect_uri` for the emulator's Mini Login page: an absolute URL of
@@ -186,21 +204,45 @@ pub fn check_redirect_uri(uri: &str) -> Result<(), InvalidRedirectUri> {
     }
 }
 
-/// How a browser's own schemes start (`googlechrome://`, `microsoft-edge-https://`,
-/// `firefox://open-url?url=…`, `x-safari-https://`, `brave://…`): each opens a web
-/// page, which would take the ticket to any site. So does any scheme holding `http`.
+/// How the schemes of browsers, and of apps that pass a URL or a message on, start
+/// (`googlechrome://`, `microsoft-edge-https://`, `firefox://open-url?url=…`,
+/// `ucbrowser://…`, `weixin://…`): each could take the ticket to a web site or another
+/// person. So does any scheme holding `http`. A list cannot be complete; it holds the
+/// browsers people use, in China as elsewhere, and the messengers and payment apps a
+/// URL opens.
 const BROWSERS: &[&str] = &[
+    // Browsers.
     "googlechrome",
     "microsoft-edge",
     "firefox",
+    "fxios",
     "opera",
     "brave",
     "x-safari",
     "safari",
     "x-web-search",
     "duckduckgo",
+    "ddgquicklink",
     "vivaldi",
     "samsunginternet",
+    "sbrowser",
+    "ucbrowser",
+    "ucweb",
+    "mttbrowser",
+    "qqbrowser",
+    "baiduboxapp",
+    "mibrowser",
+    "miuibrowser",
+    "yandexbrowser",
+    "alook",
+    "aloha",
+    // Apps that send what they are given on: messengers, payments, settings.
+    "weixin",
+    "wechat",
+    "alipay",
+    "mqq",
+    "dingtalk",
+    "whatsapp",
 ];
 
 /// Whether `host[:port]` names this machine, with a usable port if one is given.
@@ -238,6 +280,10 @@ mod tests {
             "https://localhost/cb",
             "http://[::1]:8080/x",
             "http://127.0.0.2/x",
+            // Short names are refused only whole: an app's own that starts alike is not.
+            "timetable://login",
+            "fbx-notes://login",
+            "tgv-app://login",
         ] {
             assert_eq!(check_redirect_uri(good), Ok(()), "{good}");
         }
@@ -267,6 +313,11 @@ mod tests {
             ("x-javascript:alert(1)", Scheme),
             ("jar:http://evil.com!/", Scheme),
             ("googlechrome://evil.example/cb", Scheme),
+            ("ucbrowser://evil.example/cb", Scheme),
+            ("qqbrowser://evil.example/cb", Scheme),
+            ("weixin://dl/chat", Scheme),
+            ("fb://profile", Scheme),
+            ("App-Prefs:root", Scheme),
             ("googlechromes://evil.example/cb", Scheme),
             ("microsoft-edge-https://evil.example/", Scheme),
             ("firefox://open-url?url=https://evil.example", Scheme),
