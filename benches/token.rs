@@ -3,6 +3,10 @@
 //! issues. The JWKS is fetched before timing; what is timed is the per-request check.
 //!
 //! `cargo bench -p mini-program-login-benches --bench token`
+//!
+//! The group `extractor` checks the same tokens through `VerifiedUser`, axum's
+//! extractor (feature `axum`), against calling `verify` directly, same run:
+//! `cargo bench -p mini-program-login-benches --bench token -- extractor`
 
 use std::hint::black_box;
 use std::sync::LazyLock;
@@ -150,5 +154,41 @@ fn verification(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, verification);
+/// The extractor against `verify` itself: the request's head holds the bearer token,
+/// the verifier comes from the state.
+fn extractor(c: &mut Criterion) {
+    use axum::extract::FromRequestParts as _;
+    use mini_program_login::axum::VerifiedUser;
+    let mut group = c.benchmark_group("extractor");
+    for (name, case) in [("hs256", &SETUP.hs256), ("rs256", &SETUP.rs256)] {
+        let request = axum::http::Request::builder()
+            .uri("/me")
+            .header("authorization", format!("Bearer {}", case.token))
+            .body(())
+            .expect("a request");
+        let (mut parts, ()) = request.into_parts();
+        group.bench_function(format!("{name}_extractor"), |b| {
+            b.iter(|| {
+                SETUP
+                    .runtime
+                    .block_on(VerifiedUser::from_request_parts(
+                        black_box(&mut parts),
+                        &case.verifier,
+                    ))
+                    .expect("the token verifies")
+            })
+        });
+        group.bench_function(format!("{name}_verify"), |b| {
+            b.iter(|| {
+                SETUP
+                    .runtime
+                    .block_on(case.verifier.verify(black_box(&case.token)))
+                    .expect("the token verifies")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, verification, extractor);
 criterion_main!(benches);

@@ -14,7 +14,7 @@
 //! never the token, the ticket, the secret or anything a server said.
 //!
 //! ```
-//! use axum::{Router, Json, extract::{FromRef, State}, routing::{get, post}};
+//! use axum::{Router, extract::{FromRef, State}, routing::{get, post}};
 //! use mini_program_login::axum::VerifiedUser;
 //! use mini_program_login::token::TokenVerifier;
 //! use mini_program_login::{ExchangeClient, ExchangeError, MiniProgramLogin, PoolSecret};
@@ -41,6 +41,11 @@
 //!     format!("you are {}", user.user_id)
 //! }
 //!
+//! /// Anyone; a token, when given, must be valid.
+//! async fn home(user: Option<VerifiedUser>) -> String {
+//!     user.map_or("hello".to_owned(), |user| format!("hello {}", user.user_id))
+//! }
+//!
 //! let backend = Backend {
 //!     client: Login::exchange_client(PoolSecret::new("the pool secret")),
 //!     verifier: TokenVerifier::hs256(PoolSecret::new("the application secret")),
@@ -48,6 +53,7 @@
 //! let app: Router = Router::new()
 //!     .route("/login", post(login))
 //!     .route("/me", get(me))
+//!     .route("/", get(home))
 //!     .with_state(backend);
 //! ```
 
