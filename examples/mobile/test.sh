@@ -22,7 +22,12 @@ JNA=${JNA:-/usr/share/java/jna.jar}
 KOTLIN_VERSION=2.4.20
 TOOLS=${TOOLS:-target/mobile-tools}
 OUT=target/mobile
-LIB=target/release/libmobile_login.so
+# Debug builds by default (CI has them from `cargo test` already); --bench times release.
+if [ "$BENCH" = --bench ]; then PROFILE=release; else PROFILE=debug; fi
+CARGO_PROFILE=()
+[ "$PROFILE" = release ] && CARGO_PROFILE=(--release)
+BIN=target/$PROFILE
+LIB=$BIN/libmobile_login.so
 
 for tool in java python3 npm curl; do
     command -v "$tool" >/dev/null || { echo "error: $tool is needed" >&2; exit 1; }
@@ -34,17 +39,17 @@ if [ ! -x "$KOTLINC" ]; then
 fi
 
 echo "== build"
-cargo build -q --release -p mobile-login -p mini-program-login-emulator
-cargo build -q --release -p mini-program-login-examples --example backend
-[ -z "$BENCH" ] || cargo build -q --release -p mobile-login --example parse_loop
-cargo build -q --release -p mini-program-login-bindgen
+cargo build -q "${CARGO_PROFILE[@]}" -p mobile-login -p mini-program-login-emulator
+cargo build -q "${CARGO_PROFILE[@]}" -p mini-program-login-examples --example backend
+[ -z "$BENCH" ] || cargo build -q "${CARGO_PROFILE[@]}" -p mobile-login --example parse_loop
+cargo build -q "${CARGO_PROFILE[@]}" -p mini-program-login-bindgen
 rm -rf "$OUT" && mkdir -p "$OUT"
 for language in kotlin swift; do
-    target/release/mini-program-login-bindgen generate --library "$LIB" --language "$language" \
+    $BIN/mini-program-login-bindgen generate --library "$LIB" --language "$language" \
         --out-dir "$OUT/$language" >/dev/null
 done
 # Python's modules import each other relatively: one package, the library inside it.
-target/release/mini-program-login-bindgen generate --library "$LIB" --language python \
+$BIN/mini-program-login-bindgen generate --library "$LIB" --language python \
     --out-dir "$OUT/python/login_bindings" >/dev/null
 touch "$OUT/python/login_bindings/__init__.py"
 cp "$LIB" "$OUT/python/login_bindings/"
@@ -54,12 +59,12 @@ echo "generated Swift:"
 server_pids=()
 cleanup() { for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
-GENAUTH_POOL_SECRET=$SECRET target/release/mini-program-login-emulator --quiet \
+GENAUTH_POOL_SECRET=$SECRET $BIN/mini-program-login-emulator --quiet \
     --listen "127.0.0.1:$EMULATOR_PORT" --pool "$POOL" >"$OUT/emulator.log" 2>&1 &
 server_pids+=($!)
 GENAUTH_HOST=$EMULATOR GENAUTH_POOL_SECRET=$SECRET GENAUTH_JWKS_URL=$EMULATOR/oidc/.well-known/jwks.json \
     GENAUTH_APP_ID=$POOL BACKEND_LISTEN=127.0.0.1:$BACKEND_PORT \
-    target/release/examples/backend >"$OUT/backend.log" 2>&1 &
+    $BIN/examples/backend >"$OUT/backend.log" 2>&1 &
 server_pids+=($!)
 for url in "$EMULATOR/__emulator/health" "$BACKEND/"; do
     for _ in $(seq 100); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
@@ -68,12 +73,12 @@ done
 echo "== kotlin"
 "$KOTLINC" -nowarn "$OUT"/kotlin/uniffi/*/*.kt examples/mobile/kotlin/Main.kt \
     -classpath "$JNA" -include-runtime -d "$OUT/checks.jar" 2>&1 | grep -v '^warning' || true
-java -Djna.library.path=target/release -cp "$OUT/checks.jar:$JNA" MainKt "$EMULATOR" "$BACKEND"
+java -Djna.library.path=$BIN -cp "$OUT/checks.jar:$JNA" MainKt "$EMULATOR" "$BACKEND"
 if [ -n "$BENCH" ]; then
     echo "== bench: parseResponse from Kotlin and parse_response in Rust, alternated"
     for _ in 1 2 3; do
-        java -Djna.library.path=target/release -cp "$OUT/checks.jar:$JNA" MainKt "$EMULATOR" "$BACKEND" --bench | grep '^bench'
-        target/release/examples/parse_loop
+        java -Djna.library.path=$BIN -cp "$OUT/checks.jar:$JNA" MainKt "$EMULATOR" "$BACKEND" --bench | grep '^bench'
+        $BIN/examples/parse_loop
     done
 fi
 
