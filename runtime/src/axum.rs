@@ -234,14 +234,12 @@ where
     /// `None` without an `Authorization` header; a token given and refused is still
     /// refused.
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Rejection> {
-        match bearer(parts) {
-            Ok(None) => Ok(None),
-            Ok(Some(token)) => {
-                let verifier = TokenVerifier::from_ref(state);
-                Ok(Some(Self(verifier.verify(token).await?)))
-            }
-            Err(rejection) => Err(rejection),
+        if bearer(parts)?.is_none() {
+            return Ok(None);
         }
+        <Self as FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(Some)
     }
 }
 
