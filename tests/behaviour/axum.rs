@@ -124,15 +124,22 @@ async fn the_verified_user_and_rfc_6750s_answers() {
         answer.1
     );
     answers.push(answer);
-    // Not one bearer token: 400 and `error="invalid_request"`.
-    let answer = call(
+    // Not one bearer token (nothing after the scheme, two words, the header twice):
+    // 400 and `error="invalid_request"`.
+    for request in [
         http.get(format!("{backend}/me"))
             .header("authorization", "Bearer "),
-    )
-    .await;
-    assert_eq!(answer.0, 400, "{}", answer.2);
-    assert!(answer.1.as_deref().unwrap().contains("invalid_request"));
-    answers.push(answer);
+        http.get(format!("{backend}/me"))
+            .header("authorization", format!("Bearer {token} x")),
+        http.get(format!("{backend}/me"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("authorization", format!("Bearer {token}")),
+    ] {
+        let answer = call(request).await;
+        assert_eq!(answer.0, 400, "{}", answer.2);
+        assert!(answer.1.as_deref().unwrap().contains("invalid_request"));
+        answers.push(answer);
+    }
 
     // Optional: `None` without a header; a bad token still refused.
     assert_eq!(
