@@ -84,7 +84,20 @@ pub trait MiniProgramLogin {
 
     /// The client that exchanges tickets for users, with the pool's secret: for a pool
     /// whose exchange needs it (`needs_secret = true`, the default). Belongs on your
-    /// backend, never in the app. Does not compile for `needs_secret = false`.
+    /// backend, never in the app. Does not compile for `needs_secret = false`:
+    ///
+    /// ```compile_fail,E0277
+    /// use mini_program_login::{mini_program_login, MiniProgramLogin, PoolSecret};
+    ///
+    /// #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false, needs_secret = false)]
+    /// pub struct AppLogin;
+    ///
+    /// // error[E0277]: `AppLogin` is configured with `needs_secret = false`: its pool
+    /// // exchanges tickets without the secret
+    /// //   = note: call `AppLogin::public_exchange_client()` instead, or set
+    /// //     `needs_secret = true` if the pool requires its secret
+    /// let client = AppLogin::exchange_client(PoolSecret::new("s"));
+    /// ```
     #[cfg(feature = "client")]
     fn exchange_client(secret: PoolSecret) -> ExchangeClient
     where
@@ -95,7 +108,21 @@ pub trait MiniProgramLogin {
 
     /// The client that exchanges tickets for users without a secret: for a pool whose
     /// "exchange needs secret" setting is off (`needs_secret = false`), so that the app
-    /// may exchange directly. Does not compile for `needs_secret = true`.
+    /// may exchange directly. Does not compile for `needs_secret = true`:
+    ///
+    /// ```compile_fail,E0277
+    /// use mini_program_login::{mini_program_login, MiniProgramLogin};
+    ///
+    /// #[mini_program_login(pool = "5e4cdd055df3df65dc58b97d", self_wxapp = false)]
+    /// pub struct Login;
+    ///
+    /// // error[E0277]: `Login` is configured with `needs_secret = true` (the default):
+    /// // its pool requires the secret to exchange a ticket
+    /// //   = note: call `Login::exchange_client(PoolSecret::from_env("GENAUTH_POOL_SECRET")?)`
+    /// //     on your backend instead, or set `needs_secret = false` if the pool's
+    /// //     "exchange needs secret" setting is off
+    /// let client = Login::public_exchange_client();
+    /// ```
     #[cfg(feature = "client")]
     fn public_exchange_client() -> ExchangeClient
     where

@@ -133,6 +133,13 @@ pub use time::OffsetDateTime;
 #[doc(inline)]
 pub use mini_program_login_macros::mini_program_login;
 
+/// The attribute's reference lives with the attribute (`macros/src/attribute.md`); its
+/// examples are doctested here, where the runtime they call is built once. (As the
+/// macros crate's dev-dependency, the runtime was built a second time, for the host.)
+#[cfg(doctest)]
+#[doc = include_str!("../../macros/src/attribute.md")]
+struct AttributeReference;
+
 // The runtime's own UniFFI scaffolding: its types reach the bindings of the app team's
 // crate, which calls `uniffi::setup_scaffolding!()` for its own.
 #[cfg(feature = "uniffi")]
