@@ -21,15 +21,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! # HTTP
+//! The same emulator serves a port from its binary, for an app's debug build, a backend
+//! or a script (below). A test crate that needs only the library depends on it without
+//! the command line: `mini-program-login-emulator = { version = "0.1",
+//! default-features = false }` (the feature `cli`, on by default, builds the binary).
+//! How an app team uses it day to day is the runtime's guide, chapter "testing"
+//! (`mini_program_login::_guide::testing`).
 //!
-//! - `POST /oauth/app2wxapp/auth/{pool}` with `{"ticket", "secret"}`: GenAuth's
-//!   exchange, answered with the user object in a [`ResponseShape`], or an error in an
-//!   [`ErrorShape`] with a code of [`codes`].
-//! - `POST /__emulator/mini-login` with a [`MiniLoginRequest`]: answered with a
-//!   [`MiniLoginResult`] as JSON, what WeChat hands back after Mini Login.
-//! - `GET /__emulator/health`: `{"status": "ok"}`; the browser page, the dashboard and
-//!   the console's routes are in the README.
+#![doc = include_str!("../docs/binary.md")]
+//!
+#![doc = include_str!("../docs/http.md")]
 //!
 //! # Behaviour the vendor does not document
 //!

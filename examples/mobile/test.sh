@@ -2,9 +2,11 @@
 # The app-side core from Kotlin and Python, for real: builds `examples/mobile` (the
 # crate an app team writes), generates its Kotlin, Python and Swift bindings with
 # `mini-program-login-bindgen`, starts the emulator's binary and the example backend
-# against it, then compiles `kotlin/Main.kt` with kotlinc (npm's `kotlin-compiler`) and
-# runs it on the JVM with JNA, and runs `python/check.py`. Lists the generated Swift
-# (no Swift toolchain here to compile `swift/Login.swift`).
+# against it, then compiles `kotlin/Main.kt` and the guide's `LoginFlow.kt`
+# (`runtime/docs/guide/`, against stand-ins for the WeChat OpenSDK classes it names in
+# `kotlin/opensdk/`) with kotlinc (npm's `kotlin-compiler`) and runs them on the JVM
+# with JNA, and runs `python/check.py`. There is no Swift toolchain here: it checks that
+# every generated name the guide's `LoginFlow.swift` calls is in the generated Swift.
 #
 # Needs: java 17, npm, JNA (Debian: libjna-java), python3. `.ci/run` installs them.
 # Usage: examples/mobile/test.sh [--bench]   (--bench: also time parseResponse from Kotlin)
@@ -53,8 +55,30 @@ $BIN/mini-program-login-bindgen generate --library "$LIB" --language python \
     --out-dir "$OUT/python/login_bindings" >/dev/null
 touch "$OUT/python/login_bindings/__init__.py"
 cp "$LIB" "$OUT/python/login_bindings/"
-echo "generated Swift:"
-(cd "$OUT/swift" && ls -1 | sed 's/^/  /')
+echo "== swift: the generated names runtime/docs/guide/LoginFlow.swift calls"
+# Compared without comments and whitespace, which the generator spreads freely.
+swift=$(cat "$OUT"/swift/*.swift | perl -0777 -pe 's{/\*.*?\*/}{}gs' | tr -d ' \t\n')
+while IFS= read -r name; do
+    grep -qF -- "$(tr -d ' ' <<<"$name")" <<<"$swift" \
+        || { echo "error: the generated Swift has no: $name" >&2; exit 1; }
+done <<'NAMES'
+open class PhoneLogin:
+public convenience init()
+func launchRequest() -> LaunchRequest
+var userName: String
+var path: String
+var miniProgramType: MiniProgramType
+case release
+case test
+case preview
+func parseResponse(errCode: Int32, extMsg: String?) throws -> Ticket
+func parseCallbackUrl(url: String) throws -> Ticket
+func emulatorPageUrl(hostPort: String, redirectUri: String) throws -> String
+func exposeSecret() -> String
+case Cancelled
+case Refused(code: Int64, refusalMessage: String)
+NAMES
+echo "every name found"
 
 server_pids=()
 cleanup() { for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -72,6 +96,7 @@ done
 
 echo "== kotlin"
 "$KOTLINC" -nowarn "$OUT"/kotlin/uniffi/*/*.kt examples/mobile/kotlin/Main.kt \
+    runtime/docs/guide/LoginFlow.kt examples/mobile/kotlin/opensdk/*.kt \
     -classpath "$JNA" -include-runtime -d "$OUT/checks.jar" 2>&1 | grep -v '^warning' || true
 java -Djna.library.path=$BIN -cp "$OUT/checks.jar:$JNA" MainKt "$EMULATOR" "$BACKEND"
 if [ -n "$BENCH" ]; then

@@ -17,6 +17,15 @@
 //! Swift and Python spell the same names as UniFFI does (`launchRequest()`,
 //! `launch_request()`).
 //!
+//! The bindings are generated from the app team's built library by a generator of the
+//! same UniFFI version, 0.33 (`uniffi-bindgen`, or `mini-program-login-bindgen` in this
+//! repository); the [guide](crate::_guide::app) shows the crate, the command and the
+//! Kotlin and Swift an app writes. Kotlin gets two packages, `uniffi.mini_program_login`
+//! (these types) and `uniffi.<the app's crate>` (its struct). A string holding a lone
+//! UTF-16 surrogate throws `MalformedInputException` in Kotlin before it reaches Rust,
+//! as in every UniFFI binding. With this feature the app-side core still has no tokio,
+//! reqwest, hyper or serde_json.
+//!
 //! [`MiniProgramLogin::launch_request`]: crate::MiniProgramLogin::launch_request
 //! [`MiniProgramLogin::parse_response`]: crate::MiniProgramLogin::parse_response
 //! [`MiniProgramLogin::parse_result`]: crate::MiniProgramLogin::parse_result

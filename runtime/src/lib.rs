@@ -21,8 +21,33 @@
 //! # Ok::<(), mini_program_login::LaunchError>(())
 //! ```
 //!
-//! The three hops, the decisions taken where the vendor's sources disagree, and the
-//! crate's features are described in the README.
+//!
+//! # Where to read
+//!
+//! - The [guide](_guide), in order: [the app team's day](_guide::app) (the Rust core,
+//!   Swift and Kotlin, WeChat OpenSDK in the release build, the emulator's page in the
+//!   debug build), [the backend](_guide::backend) (the exchange, its errors, the pool
+//!   secret, the token, axum) and [testing with the emulator](_guide::testing).
+//! - The reference, next to what it describes: the attribute's keys on
+//!   [`mini_program_login`]; what it gives the struct on [`MiniProgramLogin`]; how
+//!   WeChat's answer is read on [`parse_response`] and [`parse_result`]; pools known only
+//!   at run time on [`LaunchRequest::builder`]; the exchange on [`ExchangeClient`] and
+//!   [`ExchangeError`]; the token on [`token`]; axum on [`axum`]; Swift,
+//!   Kotlin and Python on [`bindings`].
+//!
+//! # Features
+//!
+//! | feature | default | gives | brings |
+//! |---|---|---|---|
+//! | `client` | yes | [`ExchangeClient`], [`UserInfo`], [`token`] | reqwest with rustls (aws-lc-rs), tokio, serde_json, `time`, `url` |
+//! | `blocking` | | [`ExchangeClient::exchange_blocking`], for code without an async runtime | reqwest's blocking client |
+//! | `tracing` | | a span per exchange (pool id, HTTP status, business code) and a refused token's kind; nothing else | `tracing` |
+//! | `axum` | | [`axum`]: the verified user as an extractor, exchange errors as responses | `axum-core` and `http`, not axum |
+//! | `uniffi` | | [`bindings`] and the attribute's key `uniffi`: the app-side core from Swift, Kotlin and Python | UniFFI 0.33's scaffolding (its macros on syn 2) |
+//!
+//! Without default features this crate is the app-side core: the attribute, the launch
+//! request, its builder, the result parser and their types, with no tokio, reqwest,
+//! hyper or serde_json.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
@@ -36,6 +61,13 @@
     )
 )]
 
+// Documentation only; its examples run where every feature they use is on, as in
+// `cargo test --workspace`.
+#[cfg(any(
+    doc,
+    all(doctest, feature = "client", feature = "axum", feature = "uniffi")
+))]
+pub mod _guide;
 #[cfg(feature = "axum")]
 pub mod axum;
 #[cfg(feature = "uniffi")]

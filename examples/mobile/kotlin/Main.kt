@@ -1,7 +1,8 @@
 // The app side of the login from Kotlin, through the bindings UniFFI generates for
 // `examples/mobile`: every row of the table in DESIGN.md ("The app-side core from Swift
 // and Kotlin"), then the whole flow against the emulator's binary, as an app's debug
-// build in the Android emulator reaches it. Run by `examples/mobile/test.sh`:
+// build in the Android emulator reaches it, and the guide's `LoginFlow.kt`
+// (`runtime/docs/guide/`) driven in both builds. Run by `examples/mobile/test.sh`:
 //
 //   java ... MainKt <emulator base URL> <backend base URL> [--bench]
 //
@@ -13,6 +14,10 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import kotlin.system.exitProcess
+import com.example.app.LoginFlow
+import com.tencent.mm.opensdk.modelbase.BaseReq
+import com.tencent.mm.opensdk.modelbiz.WXLaunchMiniProgram
+import com.tencent.mm.opensdk.openapi.IWXAPI
 import uniffi.mini_program_login.EmulatorPageException
 import uniffi.mini_program_login.LaunchException
 import uniffi.mini_program_login.MiniProgramType
@@ -181,6 +186,52 @@ fun main(args: Array<String>) {
             form("outcome" to "refuse", "path" to login.launchRequest().path, "redirect_uri" to "myapp://login"),
         )
         throws<LaunchException.Refused>({ login.parseCallbackUrl(back.headers().firstValue("location").get()) })
+    }
+
+    // The guide's LoginFlow.kt, with a WeChat that records what it is sent.
+    val sent = mutableListOf<BaseReq>()
+    val weChat = object : IWXAPI {
+        override fun sendReq(req: BaseReq): Boolean = sent.add(req)
+    }
+    val tickets = mutableListOf<String>()
+    val refusals = mutableListOf<LaunchException>()
+    val flow = LoginFlow(weChat, { tickets += it }, { refusals += it })
+    fun exchanged(ticket: String): Boolean =
+        post("$backend/login", "application/json", """{"ticket": ${jsonString(ticket)}}""").statusCode() == 200
+    check("the guide's LoginFlow, release build: the request WeChat is sent, its answer, the ticket exchanged") {
+        flow.start()
+        val req = sent.single() as WXLaunchMiniProgram.Req
+        expect(req.userName == "gh_a781a791e29e" && req.path == PATH) { "${req.userName} ${req.path}" }
+        expect(req.miniprogramType == WXLaunchMiniProgram.Req.MINIPTOGRAM_TYPE_RELEASE) { "${req.miniprogramType}" }
+        val answer = post(
+            "$emulator/__emulator/mini-login",
+            "application/json",
+            """{"path": ${jsonString(req.path!!)}, "outcome": "approve"}""",
+        )
+        flow.onResp(WXLaunchMiniProgram.Resp().apply {
+            errCode = field(answer.body(), "err_code")!!.toInt()
+            extMsg = field(answer.body(), "ext_msg")
+        })
+        expect(tickets.size == 1 && refusals.isEmpty()) { "tickets ${tickets.size}, refusals $refusals" }
+        expect(exchanged(tickets.removeAt(0))) { "the backend did not exchange the ticket" }
+        flow.onResp(WXLaunchMiniProgram.Resp().apply { errCode = -2 })
+        expect(tickets.isEmpty() && refusals.isEmpty()) { "a cancellation reached $tickets $refusals" }
+    }
+    check("the guide's LoginFlow, debug build: the emulator's page, its callback, the ticket exchanged") {
+        val hostPort = URI.create(emulator).let { "${it.host}:${it.port}" }
+        val page = flow.emulatorPage(hostPort)
+        val shown = http.send(HttpRequest.newBuilder(URI.create(page)).build(), HttpResponse.BodyHandlers.ofString())
+        expect(shown.statusCode() == 200) { "page: ${shown.statusCode()}" }
+        for (outcome in listOf("approve", "refuse")) {
+            val back = post(
+                "$emulator/__emulator/mini-login/page",
+                "application/x-www-form-urlencoded",
+                form("outcome" to outcome, "path" to login.launchRequest().path, "redirect_uri" to "myapp://login"),
+            )
+            flow.onCallbackUrl(back.headers().firstValue("location").get())
+        }
+        expect(tickets.size == 1 && exchanged(tickets.single())) { "tickets ${tickets.size}" }
+        expect(refusals.singleOrNull() is LaunchException.Refused) { "$refusals" }
     }
 
     if (args.contains("--bench")) bench(login)

@@ -2,8 +2,10 @@
 //!
 //! `examples/mobile/test.sh` builds it, generates the bindings with
 //! `mini-program-login-bindgen`, and runs `kotlin/Main.kt` on the JVM and
-//! `python/check.py` against the emulator's binary; `swift/Login.swift` is what an iOS
-//! app writes against the generated Swift.
+//! `python/check.py` against the emulator's binary. What an Android and an iOS app
+//! write against the generated Kotlin and Swift is the guide's `LoginFlow.kt` and
+//! `LoginFlow.swift`, in `runtime/docs/guide/`: test.sh compiles and runs the Kotlin,
+//! and checks the names the Swift calls.
 
 uniffi::setup_scaffolding!();
 

@@ -62,8 +62,36 @@ pub use crate::http_client::USER_AGENT;
 /// [`with_http_client`](Self::with_http_client). Making one per request is fine;
 /// keeping one per pool is as good.
 ///
-/// The ticket and the secret travel only in the JSON body, never in the URL. The POST is
-/// never retried: the ticket is single-use. Redirects are not followed.
+/// # What it sends
+///
+/// `POST {host}/oauth/app2wxapp/auth/{pool}` with the JSON body `{"ticket", "secret"}`:
+/// the ticket and the secret travel only in the body, never in a URL. The host is
+/// [`DEFAULT_HOST`](crate::DEFAULT_HOST) unless the attribute's `host`,
+/// [`with_host`](Self::with_host) (`https://core.authing.cn`, a private deployment, a
+/// base path behind a proxy; `http` only on loopback) or
+/// [`GENAUTH_EMULATOR_HOST`](EMULATOR_HOST_VARIABLE) says otherwise.
+///
+/// # Its bounds
+///
+/// - A timeout of [`DEFAULT_TIMEOUT`] (10 s) for the whole exchange,
+///   [`with_timeout`](Self::with_timeout) to change it.
+/// - Redirects are not followed. A client of your own
+///   ([`with_http_client`](Self::with_http_client)) should be built without them; if
+///   it follows them anyway, the body is never sent again and an answer from another
+///   URL is refused.
+/// - The answer is read up to [`MAX_RESPONSE_BODY`] (1 MiB).
+/// - The `User-Agent` is [`USER_AGENT`].
+/// - No retry: the ticket is single-use. A ticket past its lifetime is refused here
+///   ([`ExchangeError::TicketExpired`]) without a request.
+///
+/// # What it reads
+///
+/// All three success shapes GenAuth's sources show (the user object; `{code, message,
+/// data}`; `data` as a JSON string holding the user) and both error shapes (`{code,
+/// message}`; `{statusCode, apiCode, message, requestId}`, even under HTTP 200). A code
+/// may be a number (`2602`, `2602.0`) or a string holding one; `code: 0` beside a user
+/// is a success, as some deployments write it. The user becomes a [`UserInfo`]; an error
+/// an [`ExchangeError`], which prints none of what the server sent.
 #[derive(Clone)]
 pub struct ExchangeClient {
     pool: PoolId,

@@ -34,7 +34,40 @@ impl LaunchRequest {
     /// A builder for pools known only at run time (multi-tenant backends).
     ///
     /// `build()` compiles only once `pool(..)`, `from_app()` and `use_self_wxapp(..)`
-    /// have been called, in any order.
+    /// have been called, in any order; the compiler names the call that is missing.
+    ///
+    /// ```
+    /// use mini_program_login::{InvalidPoolId, LaunchRequest, PoolId};
+    ///
+    /// let pool: PoolId = "5e4cdd055df3df65dc58b97d".parse()?;
+    /// let req = LaunchRequest::builder().pool(pool).from_app().use_self_wxapp(false).build();
+    /// assert_eq!(
+    ///     req.path(),
+    ///     "/routes/explore?userPoolId=5e4cdd055df3df65dc58b97d&getPhone=0&fromApp=1&useSelfWxapp=0"
+    /// );
+    /// # Ok::<(), InvalidPoolId>(())
+    /// ```
+    ///
+    /// [`PoolId`](crate::PoolId), [`OriginalId`](crate::OriginalId) and
+    /// [`Page`](crate::Page) read from and write to configuration files with serde, as
+    /// text, checked when read: an invalid id in a tenant's JSON is an error that says
+    /// the rule. When a tenant runs its own copy of Mini Login, give its original id
+    /// with `.user_name(..)` and its page, if not the default, with `.page(..)`; where
+    /// these come from configuration, [`try_build`](LaunchRequestBuilder::try_build)
+    /// checks that they agree with `use_self_wxapp`:
+    ///
+    /// ```
+    /// use mini_program_login::{InvalidPoolId, LaunchRequest, MismatchedMiniProgram};
+    ///
+    /// let tenant_pool = "5e4cdd055df3df65dc58b97d".parse()?;
+    /// let tenant_mini_program = None; // misconfigured: its own copy, but no original id
+    /// let mut builder = LaunchRequest::builder().pool(tenant_pool).from_app().use_self_wxapp(true);
+    /// if let Some(id) = tenant_mini_program {
+    ///     builder = builder.user_name(id);
+    /// }
+    /// assert_eq!(builder.try_build(), Err(MismatchedMiniProgram::OwnWithoutUserName));
+    /// # Ok::<(), InvalidPoolId>(())
+    /// ```
     pub fn builder() -> LaunchRequestBuilder {
         LaunchRequestBuilder::new()
     }

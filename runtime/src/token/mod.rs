@@ -69,7 +69,17 @@ enum Keys {
 /// using them while GenAuth cannot be reached), and fetches it again when a token names
 /// a key it does not have, at most once a minute: for up to a minute after a key is
 /// added, tokens signed by it may be refused as [`TokenError::UnknownKey`]. Fetching
-/// needs a tokio runtime.
+/// needs a tokio runtime. A failed fetch is tried again after 5 s. RSA keys outside
+/// 2048 to 8192 bits are left out; two keys under one `kid`, as during a rotation, are
+/// both tried.
+///
+/// The algorithm is the verifier's, never the token's header: `alg: none` and an HS256
+/// token signed with the RS256 public key are refused, and so are a header with `crit`
+/// and claims that name a member twice ([`TokenError::Malformed`]), rather than read
+/// by the last. Both claim shapes are read: OIDC's (`sub`, `aud`) and the older one of
+/// GenAuth's sample token (`data.id`, `data.clientId`). Each refusal is its own
+/// [`TokenError`], none holding any of the token: answer [`TokenError::Keys`] with 503
+/// (the keys could not be had) and every other with 401.
 #[derive(Clone)]
 pub struct TokenVerifier {
     keys: Arc<Keys>,

@@ -1,8 +1,8 @@
-// What an iOS app writes against the Swift that `mini-program-login-bindgen` generates
-// for `examples/mobile` (`test.sh` generates it into `target/mobile/swift`: the names
-// used here are those of that file).
-// Not compiled here: this machine has no Swift toolchain; the Kotlin and Python checks
-// exercise the same generated names.
+// What an iOS app writes, in Swift, against the bindings UniFFI generates for its Rust
+// core (here `examples/mobile`). `examples/mobile/test.sh` generates them and checks
+// that every generated name this file calls is there; it cannot compile it (there is
+// no Swift toolchain on Linux CI), while `LoginFlow.kt` makes the same calls compiled
+// and run.
 //
 // The release build launches Mini Login through WeChat OpenSDK and reads its answer in
 // `onResp`; the debug build, in the Simulator where WeChat cannot be installed, opens
