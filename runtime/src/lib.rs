@@ -67,6 +67,7 @@
     doc,
     all(doctest, feature = "client", feature = "axum", feature = "uniffi")
 ))]
+#[cfg_attr(docsrs, doc(auto_cfg = false))]
 pub mod _guide;
 #[cfg(feature = "axum")]
 pub mod axum;
