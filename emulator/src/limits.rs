@@ -32,7 +32,7 @@ pub const JOURNAL_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_TICKETS: usize = 100_000;
 
 /// How long a ticket is remembered after its TTL, to answer "used" or "expired" rather
-/// than "unknown".
+/// than "unknown": an hour.
 pub const REMEMBER_TICKETS: Duration = Duration::from_secs(3600);
 
 /// The WeChat users the emulator knows at once, seeded and added.
@@ -45,13 +45,14 @@ pub const MAX_FIELD_CHARS: usize = 64;
 /// The longest avatar URL or `redirect_uri`, in characters.
 pub const MAX_URL_CHARS: usize = 2048;
 
-/// How long a client may take to send a request's head, by default.
+/// How long a client may take to send a request's head, by default: 30 seconds.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a client may take to send a request's body, by default.
+/// How long a client may take to send a request's body, by default: 30 seconds.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a connection may stay open with nothing sent either way, by default.
+/// How long a connection may stay open with nothing sent either way, by default: 30
+/// seconds.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How many connections may be open at once, by default; a new one past it closes the

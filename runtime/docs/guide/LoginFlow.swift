@@ -13,9 +13,16 @@ import Foundation
 
 final class LoginFlow: NSObject, WXApiDelegate, ASWebAuthenticationPresentationContextProviding {
     private let login = PhoneLogin()
+    /// The window the emulator's sheet is shown over (the view controller's `view.window`).
+    private let anchor: ASPresentationAnchor
     /// Hands the ticket's text to the app's backend, which exchanges it.
     var sendToBackend: (String) -> Void = { _ in }
+    /// A refusal, WeChat's failure or a malformed answer; not a cancellation.
     var failed: (Error) -> Void = { _ in }
+
+    init(anchor: ASPresentationAnchor) {
+        self.anchor = anchor
+    }
 
     // Release: WeChat OpenSDK.
     func start() {
@@ -49,7 +56,13 @@ final class LoginFlow: NSObject, WXApiDelegate, ASWebAuthenticationPresentationC
     func startOnEmulator() throws {
         let page = try login.emulatorPageUrl(hostPort: "127.0.0.1:8787", redirectUri: "myapp://login")
         let session = ASWebAuthenticationSession(url: URL(string: page)!, callbackURLScheme: "myapp") { url, error in
-            guard let url else { return self.failed(error!) }
+            guard let url else {
+                // The tester closed the sheet: a cancellation, nothing to say.
+                if let error, (error as? ASWebAuthenticationSessionError)?.code != .canceledLogin {
+                    self.failed(error)
+                }
+                return
+            }
             do {
                 let ticket = try self.login.parseCallbackUrl(url: url.absoluteString)
                 self.sendToBackend(ticket.exposeSecret())
@@ -62,6 +75,6 @@ final class LoginFlow: NSObject, WXApiDelegate, ASWebAuthenticationPresentationC
     }
 
     func presentationAnchor(for session: ASWebAuthenticationSession) -> ASPresentationAnchor {
-        ASPresentationAnchor()
+        anchor
     }
 }

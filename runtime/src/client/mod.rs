@@ -34,10 +34,11 @@ pub use wechat::{Gender, ProfileError, WechatProfile};
 use emulator_variable::Variable;
 use trace::Trace;
 
-/// How long an exchange may take, unless [`ExchangeClient::with_timeout`] says otherwise.
+/// How long an exchange may take, unless [`ExchangeClient::with_timeout`] says otherwise:
+/// 10 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The largest answer read; a larger one is an [`ExchangeError::Decode`].
+/// The largest answer read, 1 MiB; a larger one is an [`ExchangeError::Decode`].
 pub const MAX_RESPONSE_BODY: usize = 1024 * 1024;
 
 /// The environment variable that points every client at an emulator, as

@@ -12,7 +12,7 @@ use crate::text::{SHOWN_CHARS, shown};
 /// The longest `extMsg` accepted. Longer input is refused before it is scanned.
 pub const MAX_EXT_MSG_LEN: usize = 16 * 1024;
 
-/// How long a ticket lives unless the pool says otherwise.
+/// How long a ticket lives unless the pool says otherwise: 120 seconds.
 pub const DEFAULT_TICKET_TTL: Duration = Duration::from_secs(DEFAULT_TICKET_TTL_SECS);
 
 /// Why the login did not produce a ticket.

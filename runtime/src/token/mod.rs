@@ -46,10 +46,11 @@ use crate::secret::PoolSecret;
 /// The longest token read; an ID token is a kilobyte or two.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 
-/// The leeway on `exp`, `nbf` and `iat` unless [`TokenVerifier::leeway`] says otherwise.
+/// The leeway on `exp`, `nbf` and `iat` unless [`TokenVerifier::leeway`] says otherwise:
+/// 60 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
-/// The largest leeway [`TokenVerifier::leeway`] takes; a longer one is cut to it.
+/// The largest leeway [`TokenVerifier::leeway`] takes, a day; a longer one is cut to it.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(24 * 3600);
 
 /// Where the verifier's keys come from.
