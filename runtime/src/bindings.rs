@@ -4,18 +4,19 @@
 //! and [`MiniProgramType`] as an enum reach the bindings of the app team's crate, whose
 //! struct with the attribute's key `uniffi` returns them. What the foreign code calls:
 //!
-//! | Kotlin | Rust |
-//! |---|---|
-//! | `PhoneLogin()` | the configuration, as the attribute fixed it |
-//! | `launchRequest(): LaunchRequest` | [`MiniProgramLogin::launch_request`], as this module's [`LaunchRequest`] record |
-//! | `parseResponse(errCode: Int, extMsg: String?): Ticket` | [`MiniProgramLogin::parse_response`]; throws `LaunchException` |
-//! | `parseResult(extMsg: String): Ticket` | [`MiniProgramLogin::parse_result`] |
-//! | `parseCallbackUrl(url: String): Ticket` | [`MiniProgramLogin::parse_callback_url`] |
-//! | `emulatorPageUrl(hostPort: String, redirectUri: String): String` | [`LaunchRequest::emulator_page_url`](crate::LaunchRequest::emulator_page_url); throws `EmulatorPageException` |
-//! | `Ticket.exposeSecret(): String` | [`Ticket::expose_secret`]; `toString()` never shows it |
+//! | Kotlin | Swift | Rust |
+//! |---|---|---|
+//! | `PhoneLogin()` | `PhoneLogin()` | the configuration, as the attribute fixed it |
+//! | `launchRequest(): LaunchRequest` | `launchRequest() -> LaunchRequest` | [`MiniProgramLogin::launch_request`], as this module's [`LaunchRequest`] record (`userName`, `path`, `miniProgramType`) |
+//! | `parseResponse(errCode: Int, extMsg: String?): Ticket` | `parseResponse(errCode: Int32, extMsg: String?) throws -> Ticket` | [`MiniProgramLogin::parse_response`]; throws `LaunchException` (Swift: `LaunchError`) |
+//! | `parseResult(extMsg: String): Ticket` | `parseResult(extMsg: String) throws -> Ticket` | [`MiniProgramLogin::parse_result`] |
+//! | `parseCallbackUrl(url: String): Ticket` | `parseCallbackUrl(url: String) throws -> Ticket` | [`MiniProgramLogin::parse_callback_url`] |
+//! | `emulatorPageUrl(hostPort: String, redirectUri: String): String` | `emulatorPageUrl(hostPort: String, redirectUri: String) throws -> String` | [`LaunchRequest::emulator_page_url`](crate::LaunchRequest::emulator_page_url); throws `EmulatorPageException` (Swift: `EmulatorPageError`) |
+//! | `Ticket.exposeSecret(): String` | `Ticket.exposeSecret() -> String` | [`Ticket::expose_secret`]; `toString()` in Kotlin and `debugDescription` in Swift never show it |
+//! | `MiniProgramType.RELEASE`, `TEST`, `PREVIEW` | `.release`, `.test`, `.preview` | [`MiniProgramType`] |
+//! | `LaunchException.Cancelled`, `.WeChat(errCode)`, `.Refused(code, refusalMessage)`, `.Malformed(reason)` | `LaunchError.Cancelled`, … | [`LaunchError`] |
 //!
-//! Swift and Python spell the same names as UniFFI does (`launchRequest()`,
-//! `launch_request()`).
+//! Python spells the same names as UniFFI does (`launch_request()`, `LaunchError`).
 //!
 //! The bindings are generated from the app team's built library by a generator of the
 //! same UniFFI version, 0.33 (`uniffi-bindgen`, or `mini-program-login-bindgen` in this
