@@ -21,7 +21,6 @@
 //! # Ok::<(), mini_program_login::LaunchError>(())
 //! ```
 //!
-//!
 //! # Where to read
 //!
 //! - The [guide](_guide), in order: [the app team's day](_guide::app) (the Rust core,
