@@ -38,7 +38,7 @@ pub(crate) fn interpret(
             status,
             status_code: object
                 .get("statusCode")
-                .and_then(Value::as_u64)
+                .and_then(code_number)
                 .and_then(|s| u16::try_from(s).ok()),
             code,
             message: ServerText::new(text("message").unwrap_or_default().as_bytes()),
@@ -137,6 +137,21 @@ mod tests {
                 Err(ExchangeError::Api { code, .. }) => assert_eq!(code, 2602, "{body}"),
                 other => panic!("{body}: {other:?}"),
             }
+        }
+        // A `statusCode` written as a string is the status the category reads first.
+        match interpret_json(
+            200,
+            r#"{"statusCode":"503","apiCode":"9999","message":"busy"}"#,
+        ) {
+            Err(
+                error @ ExchangeError::Api {
+                    status_code: Some(503),
+                    ..
+                },
+            ) => {
+                assert_eq!(error.category(), crate::ErrorCategory::Unavailable);
+            }
+            other => panic!("{other:?}"),
         }
         let user = interpret_json(200, r#"{"code":0,"message":"ok","data":{"_id":"u1"}}"#).unwrap();
         assert_eq!(user.id, "u1");
